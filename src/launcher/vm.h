@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The VM as the devices see it: guest memory, interrupt delivery to the
+ * local APIC in the lg module, and asking the launcher to stop.
+ */
+#ifndef LG_VM_H
+#define LG_VM_H
+
+#include <stdint.h>
+
+/*
+ * A host pointer to [gpa, gpa + len) of guest RAM, or NULL when any part
+ * of it is not guest RAM.  Everything the guest hands a device goes
+ * through here before it is touched.
+ */
+void *guest_ptr(uint64_t gpa, uint64_t len);
+
+/* Deliver @vector (fixed, edge) to the vCPU with x2APIC id @dest. */
+void vm_interrupt(uint32_t dest, uint32_t vector);
+
+/*
+ * Stop the guest and make lguest-launch exit with @status once the
+ * current exit is completed (i8042 reset: 0, debug-exit port: its value).
+ */
+void vm_request_exit(int status);
+
+#endif /* LG_VM_H */
