@@ -1,31 +1,260 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * lg: the lguest host module.  This file is its front door: module
- * load/unload and the /dev/lguest misc device with its ioctls.
+ * load/unload, /dev/lguest, and the ioctl ABI of src/include/lguest.h.
+ *
+ * Each open() of /dev/lguest is a VM.  Its vCPUs are anonymous-inode fds
+ * whose one page, the run page, the launcher mmap()s.  Everything the
+ * caller passes is checked here before the rest of the module sees it.
+ * The fds hold the module, so rmmod is refused while any guest exists.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/module.h>
-#include <linux/miscdevice.h>
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/ktime.h>
 #include <asm/cpu_device_id.h>
+#include <asm/io.h>
 #include <asm/cpufeature.h>
 
-#include "lguest.h"
+#include "lg.h"
 
-static long lg_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static void lg_vm_free(struct kref *ref)
 {
-	switch (cmd) {
-	case LG_GET_API_VERSION:
+	struct lg_vm *vm = container_of(ref, struct lg_vm, ref);
+	int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		lg_vcpu_destroy(vm->vcpus[i]);
+	if (vm->mn_registered)
+		mmu_notifier_unregister(&vm->mn, vm->mm);
+	lg_npt_destroy(vm);
+	lg_asid_free(vm->asid);
+	mmdrop(vm->mm);
+	kfree(vm);
+	lg_svm_put();
+}
+
+void lg_vm_put(struct lg_vm *vm)
+{
+	kref_put(&vm->ref, lg_vm_free);
+}
+
+/* Only the process that created the VM may drive it: its mm is the RAM. */
+static bool lg_vm_owner(struct lg_vm *vm)
+{
+	return current->mm == vm->mm;
+}
+
+static int lg_set_memory(struct lg_vm *vm, const struct lg_memory __user *arg)
+{
+	struct lg_memory m;
+	int i, ret = 0;
+
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	if (!m.size || !PAGE_ALIGNED(m.size) || !PAGE_ALIGNED(m.guest_phys) ||
+	    !PAGE_ALIGNED(m.user_addr))
+		return -EINVAL;
+	/* Guest-physical addresses must fit the nested tables (52 bits). */
+	if (m.guest_phys + m.size < m.guest_phys ||
+	    m.guest_phys + m.size > (1ULL << 52) ||
+	    m.user_addr + m.size < m.user_addr ||
+	    !access_ok((void __user *)(unsigned long)m.user_addr, m.size))
+		return -EINVAL;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus) {		/* RAM is fixed once a vCPU exists */
+		ret = -EBUSY;
+		goto out;
+	}
+	if (vm->nr_slots == LG_MAX_SLOTS) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	for (i = 0; i < vm->nr_slots; i++) {
+		const struct lg_slot *s = &vm->slots[i];
+
+		if (m.guest_phys < s->gpa + s->size &&
+		    s->gpa < m.guest_phys + m.size) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	if (!vm->mn_registered) {
+		ret = mmu_notifier_register(&vm->mn, vm->mm);
+		if (ret)
+			goto out;
+		vm->mn_registered = true;
+	}
+	vm->slots[vm->nr_slots++] = (struct lg_slot){
+		.gpa = m.guest_phys, .size = m.size, .uaddr = m.user_addr,
+	};
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* The vCPU fd: LG_RUN and the run page. */
+static long lg_vcpu_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct lg_vcpu *vcpu = file->private_data;
+	int ret;
+
+	if (cmd != LG_RUN || arg)
+		return -ENOTTY;
+	if (!lg_vm_owner(vcpu->vm))
+		return -EPERM;
+	if (!mutex_trylock(&vcpu->run_lock))
+		return -EBUSY;
+	ret = lg_vcpu_run(vcpu);
+	mutex_unlock(&vcpu->run_lock);
+	return ret;
+}
+
+static int lg_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct lg_vcpu *vcpu = file->private_data;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start,
+			       virt_to_phys(vcpu->run) >> PAGE_SHIFT,
+			       PAGE_SIZE, vma->vm_page_prot);
+}
+
+static int lg_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct lg_vcpu *vcpu = file->private_data;
+
+	lg_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations lg_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = lg_vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = lg_vcpu_mmap,
+	.release = lg_vcpu_release,
+	.llseek = noop_llseek,
+};
+
+static int lg_create_vcpu(struct lg_vm *vm,
+			  const struct lg_vcpu_init __user *arg)
+{
+	struct lg_vcpu_init init;
+	struct lg_vcpu *vcpu;
+	int fd;
+
+	if (copy_from_user(&init, arg, sizeof(init)))
+		return -EFAULT;
+	if (init.apic_id >= 255)
+		return -EINVAL;
+
+	mutex_lock(&vm->lock);
+	if (!vm->nr_slots) {
+		fd = -ENOMEM;	/* no RAM to run in */
+		goto out;
+	}
+	if (vm->nr_vcpus == LG_MAX_VCPUS) {
+		fd = -ENOSPC;
+		goto out;
+	}
+	vcpu = lg_vcpu_create(vm, &init);
+	if (IS_ERR(vcpu)) {
+		fd = PTR_ERR(vcpu);
+		goto out;
+	}
+	kref_get(&vm->ref);
+	fd = anon_inode_getfd("lguest-vcpu", &lg_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		kref_put(&vm->ref, lg_vm_free);	/* cannot be the last */
+		lg_vcpu_destroy(vcpu);
+		goto out;
+	}
+	vm->vcpus[vm->nr_vcpus++] = vcpu;
+out:
+	mutex_unlock(&vm->lock);
+	return fd;
+}
+
+static long lg_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct lg_vm *vm = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	struct lg_interrupt irq;
+
+	if (cmd == LG_GET_API_VERSION)
 		return LG_API_VERSION;
+	if (!lg_vm_owner(vm))
+		return -EPERM;
+
+	switch (cmd) {
+	case LG_SET_MEMORY:
+		return lg_set_memory(vm, uarg);
+	case LG_CREATE_VCPU:
+		return lg_create_vcpu(vm, uarg);
+	case LG_INTERRUPT:
+		if (copy_from_user(&irq, uarg, sizeof(irq)))
+			return -EFAULT;
+		return lg_irq_deliver(vm, irq.dest, irq.vector);
 	default:
 		return -ENOTTY;
 	}
 }
 
+static int lg_vm_open(struct inode *inode, struct file *file)
+{
+	struct lg_vm *vm;
+	int ret;
+
+	if (!current->mm)
+		return -EINVAL;
+	ret = lg_svm_get();
+	if (ret)
+		return ret;
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm) {
+		lg_svm_put();
+		return -ENOMEM;
+	}
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	spin_lock_init(&vm->npt_lock);
+	vm->boot_ns = ktime_get_ns();
+	vm->asid = lg_asid_alloc();
+	ret = vm->asid ? lg_npt_init(vm) : -EBUSY;
+	if (ret) {
+		lg_asid_free(vm->asid);
+		kfree(vm);
+		lg_svm_put();
+		return ret;
+	}
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+	file->private_data = vm;
+	return 0;
+}
+
+static int lg_vm_release(struct inode *inode, struct file *file)
+{
+	lg_vm_put(file->private_data);
+	return 0;
+}
+
 static const struct file_operations lg_dev_fops = {
 	.owner = THIS_MODULE,
-	.unlocked_ioctl = lg_dev_ioctl,
+	.open = lg_vm_open,
+	.release = lg_vm_release,
+	.unlocked_ioctl = lg_vm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
@@ -39,16 +268,29 @@ static struct miscdevice lg_dev = {
 
 static int __init lg_init(void)
 {
+	int ret;
+
 	if (!boot_cpu_has(X86_FEATURE_SVM)) {
 		pr_err("this CPU has no AMD-V (SVM); lguest cannot run guests here\n");
 		return -ENODEV;
 	}
-	return misc_register(&lg_dev);
+	if (!boot_cpu_has(X86_FEATURE_NPT)) {
+		pr_err("this CPU's AMD-V has no nested paging (NPT); lguest needs it\n");
+		return -ENODEV;
+	}
+	ret = lg_svm_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&lg_dev);
+	if (ret)
+		lg_svm_exit();
+	return ret;
 }
 
 static void __exit lg_exit(void)
 {
 	misc_deregister(&lg_dev);
+	lg_svm_exit();
 }
 
 module_init(lg_init);

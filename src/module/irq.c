@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Interrupts: from the launcher's devices and the APIC timer into the
+ * guest.
+ *
+ * The APIC model (lapic.c) belongs to the vCPU thread.  Other contexts —
+ * LG_INTERRUPT from a launcher thread, the hrtimer that stands in for the
+ * APIC timer — only set bits and "kick": wake the vCPU if it sleeps in
+ * HLT, and send its CPU an IPI if it is in guest mode, which ends guest
+ * mode at once.  Before each VMRUN the vCPU folds those bits into the
+ * model and injects the highest deliverable vector, or, when the guest
+ * cannot take it yet (IF=0 or an STI shadow), asks for a VINTR exit the
+ * moment it can.
+ */
+#include <linux/hrtimer.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/ktime.h>
+
+#include "compat.h"
+#include "lg.h"
+#include "svm_defs.h"
+
+void lg_vcpu_kick(struct lg_vcpu *vcpu)
+{
+	struct task_struct *task;
+
+	atomic_set(&vcpu->kicked, 1);
+	smp_mb__after_atomic();
+	wake_up_interruptible(&vcpu->wq);
+	rcu_read_lock();
+	task = READ_ONCE(vcpu->task);
+	if (task && atomic_read(&vcpu->in_guest))
+		kick_process(task);
+	rcu_read_unlock();
+}
+
+bool lg_irq_wakeup_due(struct lg_vcpu *vcpu)
+{
+	return atomic_read(&vcpu->kicked);
+}
+
+static enum hrtimer_restart lg_timer_fn(struct hrtimer *timer)
+{
+	struct lg_vcpu *vcpu = container_of(timer, struct lg_vcpu, timer);
+
+	WRITE_ONCE(vcpu->timer_fired, true);
+	lg_vcpu_kick(vcpu);
+	return HRTIMER_NORESTART;
+}
+
+void lg_irq_init(struct lg_vcpu *vcpu)
+{
+	hrtimer_setup(&vcpu->timer, lg_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_HARD);
+}
+
+void lg_irq_destroy(struct lg_vcpu *vcpu)
+{
+	hrtimer_cancel(&vcpu->timer);
+}
+
+/* Arm the hrtimer for whatever the APIC timer now says. */
+void lg_irq_timer_rearm(struct lg_vcpu *vcpu)
+{
+	u64 next = lapic_timer_next_ns(&vcpu->lapic);
+
+	if (next)
+		hrtimer_start(&vcpu->timer, ns_to_ktime(next),
+			      HRTIMER_MODE_ABS_HARD);
+	else
+		hrtimer_try_to_cancel(&vcpu->timer);
+}
+
+/* LG_INTERRUPT: any thread, any time. */
+int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector)
+{
+	int i;
+
+	if (vector < 16 || vector > 255)
+		return -EINVAL;
+	for (i = 0; i < READ_ONCE(vm->nr_vcpus); i++) {
+		struct lg_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
+
+		if (vcpu && vcpu->lapic.id == dest) {
+			set_bit(vector, vcpu->irq_pending);
+			lg_vcpu_kick(vcpu);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * A fixed IPI the guest sent to other CPUs.  NMI, INIT and SIPI need
+ * more than one vCPU to mean anything, and we have one today.
+ */
+void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
+{
+	struct lg_vm *vm = vcpu->vm;
+	int i;
+
+	if (ipi->mode != LAPIC_DM_FIXED && ipi->mode != LAPIC_DM_LOWEST)
+		return;
+	for (i = 0; i < READ_ONCE(vm->nr_vcpus); i++) {
+		struct lg_vcpu *to = READ_ONCE(vm->vcpus[i]);
+
+		if (to && to != vcpu && lapic_ipi_targets(&to->lapic, ipi)) {
+			set_bit(ipi->vector, to->irq_pending);
+			lg_vcpu_kick(to);
+		}
+	}
+}
+
+/* On the vCPU thread: fold what others set into the APIC model. */
+void lg_irq_sync(struct lg_vcpu *vcpu)
+{
+	int v;
+
+	if (!atomic_xchg(&vcpu->kicked, 0))
+		return;
+	for_each_set_bit(v, vcpu->irq_pending, 256)
+		if (test_and_clear_bit(v, vcpu->irq_pending))
+			lapic_set_irr(&vcpu->lapic, v, false);
+	if (READ_ONCE(vcpu->timer_fired)) {
+		WRITE_ONCE(vcpu->timer_fired, false);
+		lapic_timer_expired(&vcpu->lapic, ktime_get_ns());
+		lg_irq_timer_rearm(vcpu);
+	}
+}
+
+void lg_irq_inject(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	int v = lapic_pending_vector(&vcpu->lapic);
+
+	if (v < 0)
+		return;
+	if (!(c->event_inj & LG_EVT_VALID) &&
+	    (vcpu->vmcb->save.rflags & X86_EFLAGS_IF) &&
+	    !(c->int_state & LG_INT_SHADOW)) {
+		c->event_inj = v | LG_EVT_TYPE_INTR | LG_EVT_VALID;
+		lapic_accept(&vcpu->lapic, v);
+		return;
+	}
+	/* Exit as soon as the guest can take an interrupt. */
+	c->int_ctl |= LG_V_IRQ | LG_V_IGN_TPR;
+	c->intercept_misc1 |= LG_ICPT_VINTR;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the parts of the module share: the VM and vCPU structures and the
+ * functions each file offers the others.  One VM per open of /dev/lguest;
+ * its vCPUs each have an fd, a run page and a VMCB.
+ */
+#ifndef LG_H
+#define LG_H
+
+#include <linux/hrtimer.h>
+#include <linux/kref.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include "lguest.h"
+#include "lapic.h"
+#include "mmio_decode.h"
+
+#define LG_MAX_VCPUS	1
+
+struct lg_vm;
+
+/* What a vCPU owes the guest when the launcher completes an exit. */
+enum lg_pending {
+	LG_PENDING_NONE,
+	LG_PENDING_IO_IN,	/* put run->io.data into RAX */
+	LG_PENDING_MMIO_READ,	/* merge run->mmio.data into a register */
+};
+
+struct lg_vcpu {
+	struct lg_vm *vm;
+	struct lg_vmcb *vmcb;
+	u64 vmcb_pa;
+	void *host_save;	/* host FS/GS/TR/syscall MSRs, VMSAVEd */
+	u64 host_save_pa;
+	u64 regs[16];		/* guest GPRs but RAX and RSP (in the VMCB) */
+	u8 fpu[512] __aligned(16);	/* guest x87/SSE state, FXSAVE image */
+	struct lg_run *run;	/* the page shared with the launcher */
+	struct task_struct *task;	/* the thread in LG_RUN, or NULL */
+	int last_cpu;		/* flush the ASID when we move */
+
+	enum lg_pending pending;
+	u8 pending_size;
+	struct mmio_insn pending_insn;
+
+	/* Interrupts: set from any context, folded into the APIC model. */
+	struct lg_lapic lapic;
+	unsigned long irq_pending[256 / BITS_PER_LONG];
+	atomic_t kicked;	/* irq_pending or timer_fired changed */
+	bool timer_fired;
+	struct hrtimer timer;
+	wait_queue_head_t wq;
+	atomic_t in_guest;
+	atomic_t tlb_flush;
+
+	u64 dr[4];		/* DR0-3: kept, never loaded in hardware */
+	u64 pvclock_gpa;	/* MSR_KVM_SYSTEM_TIME_NEW, bit 0 = enabled */
+	struct mutex run_lock;	/* one LG_RUN at a time */
+	bool dead;		/* stopped with LG_EXIT_ERROR */
+};
+
+struct lg_slot {
+	u64 gpa, size, uaddr;
+};
+
+struct lg_vm {
+	struct kref ref;
+	struct mutex lock;		/* slots, vCPU creation */
+	struct mm_struct *mm;		/* the launcher's, grabbed */
+	struct mmu_notifier mn;
+	bool mn_registered;
+	struct lg_slot slots[LG_MAX_SLOTS];
+	int nr_slots;
+
+	spinlock_t npt_lock;		/* the nested page table and: */
+	unsigned long mmu_seq;		/* bumped by every invalidation */
+	int mmu_invalidating;		/* invalidations in progress */
+	u64 *npt_root;
+	u64 npt_root_pa;
+	int npt_levels;
+
+	u32 asid;
+	u64 boot_ns;			/* host monotonic time at creation */
+	struct lg_vcpu *vcpus[LG_MAX_VCPUS];
+	int nr_vcpus;
+};
+
+/* lg_main.c */
+void lg_vm_put(struct lg_vm *vm);
+
+/* svm.c */
+int lg_svm_get(void);
+void lg_svm_put(void);
+int lg_svm_init(void);
+void lg_svm_exit(void);
+u32 lg_asid_alloc(void);
+void lg_asid_free(u32 asid);
+struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init);
+void lg_vcpu_destroy(struct lg_vcpu *vcpu);
+int lg_vcpu_run(struct lg_vcpu *vcpu);
+void lg_vcpu_kick(struct lg_vcpu *vcpu);
+void lg_vcpu_stop(struct lg_vcpu *vcpu, const char *fmt, ...) __printf(2, 3);
+void lg_inject_gp(struct lg_vcpu *vcpu);
+void lg_inject_ud(struct lg_vcpu *vcpu);
+void lg_skip(struct lg_vcpu *vcpu, unsigned int len);
+
+/* npt.c */
+int lg_npt_init(struct lg_vm *vm);
+void lg_npt_destroy(struct lg_vm *vm);
+int lg_npt_fault(struct lg_vm *vm, u64 gpa);
+const struct lg_slot *lg_gpa_slot(struct lg_vm *vm, u64 gpa, u64 len);
+int lg_read_guest(struct lg_vm *vm, u64 gpa, void *buf, unsigned int len);
+int lg_write_guest(struct lg_vm *vm, u64 gpa, const void *buf, unsigned int len);
+
+/* cpuid.c */
+void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4]);
+
+/* msr.c */
+int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val);
+int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val);
+
+/* pvclock.c */
+void lg_pvclock_update(struct lg_vcpu *vcpu);
+int lg_pvclock_wall_clock(struct lg_vcpu *vcpu, u64 gpa);
+u64 lg_tsc_deadline_ns(u64 deadline);
+
+/* irq.c */
+void lg_irq_init(struct lg_vcpu *vcpu);
+void lg_irq_destroy(struct lg_vcpu *vcpu);
+int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector);
+void lg_irq_sync(struct lg_vcpu *vcpu);
+void lg_irq_inject(struct lg_vcpu *vcpu);
+bool lg_irq_wakeup_due(struct lg_vcpu *vcpu);
+void lg_irq_timer_rearm(struct lg_vcpu *vcpu);
+void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi);
+
+/* emulate.c */
+int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa);
+void lg_mmio_complete(struct lg_vcpu *vcpu, u64 data);
+int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write);
+
+#endif /* LG_H */

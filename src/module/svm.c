@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The SVM backend: turning AMD-V on and off, the VMCB of each vCPU, and
+ * the run loop that enters the guest and sorts out why it came back.
+ *
+ * lg takes SVM only while it has guests and only when nobody else holds
+ * it: EFER.SVME is one switch per CPU, and sharing it with kvm_amd would
+ * mean sharing ASIDs too, leaking TLB entries between their guests.
+ *
+ * The run loop follows KVM's rules: the guest's FPU state is swapped in
+ * inside kernel_fpu_begin(); interrupts are held by CLGI across VMRUN, so
+ * a host interrupt ends guest mode and is taken right after STGI; the
+ * loop checks signals and need_resched() on every pass; an event whose
+ * delivery an exit interrupted (EXITINTINFO) is delivered again.
+ * The emulated SVM we test on has neither NRIP-save nor decode assists,
+ * so we use neither: instructions we skip have fixed lengths, and IOIO
+ * gives us the next RIP.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <asm/fpu/api.h>
+#include <asm/io.h>
+#include <asm/processor.h>
+#include <asm/trapnr.h>
+
+#include "compat.h"
+#include "lg.h"
+#include "svm_defs.h"
+
+void lg_svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);
+
+static DEFINE_MUTEX(lg_svm_mutex);
+static int lg_svm_users;
+static DEFINE_PER_CPU(struct page *, lg_hsave);
+static DEFINE_PER_CPU(bool, lg_svm_on);
+static DEFINE_IDA(lg_asids);
+static u32 lg_max_asid;
+static void *lg_msrpm, *lg_iopm;	/* shared by all guests, read-only */
+
+/* Runs on each CPU with interrupts off. */
+static void lg_svm_enable_cpu(void *data)
+{
+	atomic_t *err = data;
+	u64 efer, vm_cr;
+
+	lg_rdmsr(MSR_EFER, efer);
+	if (efer & EFER_SVME) {
+		atomic_set(err, -EBUSY);
+		return;
+	}
+	lg_rdmsr(LG_MSR_VM_CR, vm_cr);
+	if (vm_cr & LG_VM_CR_SVMDIS) {
+		atomic_set(err, -EPERM);
+		return;
+	}
+	lg_wrmsr(LG_MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(lg_hsave)));
+	lg_wrmsr(MSR_EFER, efer | EFER_SVME);
+	this_cpu_write(lg_svm_on, true);
+}
+
+static void lg_svm_disable_cpu(void *data)
+{
+	u64 efer;
+
+	if (!this_cpu_read(lg_svm_on))
+		return;
+	lg_rdmsr(MSR_EFER, efer);
+	lg_wrmsr(MSR_EFER, efer & ~EFER_SVME);
+	lg_wrmsr(LG_MSR_VM_HSAVE_PA, 0);
+	this_cpu_write(lg_svm_on, false);
+}
+
+/* The first VM turns SVM on everywhere; -EBUSY if someone else has it. */
+int lg_svm_get(void)
+{
+	atomic_t err = ATOMIC_INIT(0);
+	int ret = 0;
+
+	mutex_lock(&lg_svm_mutex);
+	if (!lg_svm_users) {
+		on_each_cpu(lg_svm_enable_cpu, &err, 1);
+		ret = atomic_read(&err);
+		if (ret) {
+			on_each_cpu(lg_svm_disable_cpu, NULL, 1);
+			if (ret == -EBUSY)
+				pr_warn_ratelimited("AMD-V is in use by another hypervisor (kvm_amd?); unload it or set 'options kvm enable_virt_at_load=0'\n");
+			else
+				pr_warn_ratelimited("AMD-V is disabled by the firmware (VM_CR.SVMDIS); enable SVM in the BIOS setup\n");
+		}
+	}
+	if (!ret)
+		lg_svm_users++;
+	mutex_unlock(&lg_svm_mutex);
+	return ret;
+}
+
+void lg_svm_put(void)
+{
+	mutex_lock(&lg_svm_mutex);
+	if (!--lg_svm_users)
+		on_each_cpu(lg_svm_disable_cpu, NULL, 1);
+	mutex_unlock(&lg_svm_mutex);
+}
+
+u32 lg_asid_alloc(void)
+{
+	int asid = ida_alloc_range(&lg_asids, 1, lg_max_asid - 1, GFP_KERNEL);
+
+	return asid < 0 ? 0 : asid;
+}
+
+void lg_asid_free(u32 asid)
+{
+	if (asid)
+		ida_free(&lg_asids, asid);
+}
+
+/* 2 bits per MSR in three 8 KiB-bit ranges; clearing both lets it through. */
+static void lg_msrpm_allow(u32 msr)
+{
+	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
+	u8 *pm = lg_msrpm;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(base); i++) {
+		if (msr - base[i] < 0x2000) {
+			u32 bit = (msr - base[i]) * 2;
+
+			pm[i * 0x800 + bit / 8] &= ~(3 << (bit % 8));
+			return;
+		}
+	}
+}
+
+int lg_svm_init(void)
+{
+	/* State that VMLOAD/VMSAVE switch needs no intercept. */
+	static const u32 passthrough[] = {
+		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,
+		MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
+		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	};
+	int cpu, i;
+
+	lg_max_asid = cpuid_ebx(0x8000000a);
+	if (lg_max_asid < 2)
+		return -ENODEV;
+	lg_msrpm = (void *)__get_free_pages(GFP_KERNEL, 1);
+	lg_iopm = (void *)__get_free_pages(GFP_KERNEL, 2);
+	if (!lg_msrpm || !lg_iopm)
+		goto nomem;
+	memset(lg_msrpm, 0xff, PAGE_SIZE << 1);
+	memset(lg_iopm, 0xff, PAGE_SIZE << 2);
+	for (i = 0; i < ARRAY_SIZE(passthrough); i++)
+		lg_msrpm_allow(passthrough[i]);
+
+	for_each_possible_cpu(cpu) {
+		per_cpu(lg_hsave, cpu) = alloc_pages_node(cpu_to_node(cpu),
+							  GFP_KERNEL | __GFP_ZERO, 0);
+		if (!per_cpu(lg_hsave, cpu))
+			goto nomem;
+	}
+	return 0;
+nomem:
+	lg_svm_exit();
+	return -ENOMEM;
+}
+
+void lg_svm_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(lg_hsave, cpu))
+			__free_page(per_cpu(lg_hsave, cpu));
+		per_cpu(lg_hsave, cpu) = NULL;
+	}
+	free_pages((unsigned long)lg_msrpm, 1);
+	free_pages((unsigned long)lg_iopm, 2);
+	ida_destroy(&lg_asids);
+}
+
+static void lg_seg(struct vmcb_seg_lg *s, u16 sel, u16 attrib, u32 limit)
+{
+	*s = (struct vmcb_seg_lg){ .selector = sel, .attrib = attrib,
+				   .limit = limit, .base = 0 };
+}
+
+/* The 64-bit boot protocol's first state, per lguest.h. */
+static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
+
+	if ((init->efer & ~efer_ok) || !(init->efer & EFER_LMA) ||
+	    (init->cr0 & (X86_CR0_PG | X86_CR0_PE)) != (X86_CR0_PG | X86_CR0_PE) ||
+	    !(init->cr4 & X86_CR4_PAE) || init->gdt_limit > 0xffff)
+		return -EINVAL;
+
+	c->intercept_cr = 0;
+	c->intercept_dr = 0x000f000f;		/* DR0-3: kept in software */
+	c->intercept_exceptions = 0;
+	c->intercept_misc1 = LG_ICPT_INTR | LG_ICPT_NMI | LG_ICPT_SMI |
+		LG_ICPT_RDPMC | LG_ICPT_CPUID | LG_ICPT_INVD | LG_ICPT_HLT |
+		LG_ICPT_INVLPGA | LG_ICPT_IOIO | LG_ICPT_MSR |
+		LG_ICPT_TASK_SWITCH | LG_ICPT_SHUTDOWN;
+	c->intercept_misc2 = LG_ICPT_VMRUN | LG_ICPT_VMMCALL | LG_ICPT_VMLOAD |
+		LG_ICPT_VMSAVE | LG_ICPT_STGI | LG_ICPT_CLGI | LG_ICPT_SKINIT |
+		LG_ICPT_RDTSCP | LG_ICPT_MONITOR | LG_ICPT_MWAIT |
+		LG_ICPT_MWAIT_COND | LG_ICPT_XSETBV | LG_ICPT_RDPRU;
+	c->intercept_misc3 = LG_ICPT_INVLPGB | LG_ICPT_INVLPGB_ILL |
+		LG_ICPT_INVPCID | LG_ICPT_MCOMMIT | LG_ICPT_TLBSYNC;
+	c->iopm_base_pa = virt_to_phys(lg_iopm);
+	c->msrpm_base_pa = virt_to_phys(lg_msrpm);
+	c->asid = vcpu->vm->asid;
+	c->int_ctl = LG_V_INTR_MASKING;
+	c->nested_ctl = LG_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = vcpu->vm->npt_root_pa;
+
+	lg_seg(&s->cs, 0x10, 0xa9b, 0xffffffff);	/* 64-bit code */
+	lg_seg(&s->ds, 0x18, 0xc93, 0xffffffff);	/* flat data */
+	s->es = s->ds;
+	s->ss = s->ds;
+	s->fs = s->ds;
+	s->gs = s->ds;
+	lg_seg(&s->ldtr, 0, 0x82, 0xffff);
+	lg_seg(&s->tr, 0, 0x8b, 0xffff);
+	s->gdtr.base = init->gdt_base;
+	s->gdtr.limit = init->gdt_limit;
+	s->idtr.limit = 0xffff;
+	s->cpl = 0;
+	s->efer = init->efer | EFER_SVME;
+	s->cr0 = init->cr0;
+	s->cr3 = init->cr3;
+	s->cr4 = init->cr4;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->rflags = 2;
+	s->rip = init->rip;
+	s->rsp = init->rsp;
+	s->g_pat = 0x0007040600070406ULL;
+	vcpu->regs[6] = init->rsi;
+
+	/* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
+	*(u16 *)&vcpu->fpu[0] = 0x37f;
+	*(u32 *)&vcpu->fpu[24] = 0x1f80;
+	return 0;
+}
+
+struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init)
+{
+	struct lg_vcpu *vcpu;
+	int ret = -ENOMEM;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return ERR_PTR(-ENOMEM);
+	vcpu->vm = vm;
+	vcpu->last_cpu = -1;
+	mutex_init(&vcpu->run_lock);
+	init_waitqueue_head(&vcpu->wq);
+	vcpu->vmcb = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->host_save = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmcb || !vcpu->host_save || !vcpu->run)
+		goto fail;
+	vcpu->vmcb_pa = virt_to_phys(vcpu->vmcb);
+	vcpu->host_save_pa = virt_to_phys(vcpu->host_save);
+	ret = lg_vmcb_init(vcpu, init);
+	if (ret)
+		goto fail;
+	lg_irq_init(vcpu);
+	lapic_reset(&vcpu->lapic, init->apic_id);
+	return vcpu;
+fail:
+	free_page((unsigned long)vcpu->vmcb);
+	free_page((unsigned long)vcpu->host_save);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+	return ERR_PTR(ret);
+}
+
+void lg_vcpu_destroy(struct lg_vcpu *vcpu)
+{
+	lg_irq_destroy(vcpu);
+	free_page((unsigned long)vcpu->vmcb);
+	free_page((unsigned long)vcpu->host_save);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+/* Stop the VM for good: the launcher gets LG_EXIT_ERROR with @fmt. */
+void lg_vcpu_stop(struct lg_vcpu *vcpu, const char *fmt, ...)
+{
+	struct lg_run *run = vcpu->run;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(run->error.reason, sizeof(run->error.reason), fmt, ap);
+	va_end(ap);
+	run->exit_reason = LG_EXIT_ERROR;
+	vcpu->dead = true;
+	pr_info_ratelimited("guest stopped: %s\n", run->error.reason);
+}
+
+static void lg_inject_exception(struct lg_vcpu *vcpu, u8 vector, bool has_err,
+				u32 err)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+
+	c->event_inj = vector | LG_EVT_TYPE_EXEPT | LG_EVT_VALID |
+		       (has_err ? LG_EVT_ERR_VALID : 0);
+	c->event_inj_err = err;
+}
+
+void lg_inject_gp(struct lg_vcpu *vcpu)
+{
+	lg_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+}
+
+void lg_inject_ud(struct lg_vcpu *vcpu)
+{
+	lg_inject_exception(vcpu, X86_TRAP_UD, false, 0);
+}
+
+void lg_skip(struct lg_vcpu *vcpu, unsigned int len)
+{
+	vcpu->vmcb->save.rip += len;
+	vcpu->vmcb->control.int_state &= ~LG_INT_SHADOW;
+}
+
+/* Enter the guest once; returns with the #VMEXIT in the VMCB. */
+static void lg_svm_enter(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	atomic_t err = ATOMIC_INIT(0);
+	bool flush;
+	int cpu;
+
+	kernel_fpu_begin();
+	asm volatile("fxrstorq %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
+	local_irq_disable();
+	cpu = smp_processor_id();
+	if (unlikely(!this_cpu_read(lg_svm_on))) {
+		/* A CPU that came online after the first VM started. */
+		lg_svm_enable_cpu(&err);
+		if (atomic_read(&err)) {
+			c->exit_code = LG_EXIT_INVALID;
+			goto out;
+		}
+	}
+
+	atomic_set(&vcpu->in_guest, 1);
+	smp_mb__after_atomic();
+	if (lg_irq_wakeup_due(vcpu)) {
+		/* Something arrived since we looked: go round again. */
+		c->exit_code = LG_EXIT_INTR;
+		goto leave;
+	}
+	flush = atomic_xchg(&vcpu->tlb_flush, 0) || vcpu->last_cpu != cpu;
+	c->tlb_ctl = flush ? LG_TLB_FLUSH_ASID : 0;
+	vcpu->last_cpu = cpu;
+
+	asm volatile("clgi" : : : "memory");
+	raw_local_irq_enable();	/* GIF=0 still holds interrupts off */
+	lg_svm_vmrun(vcpu->vmcb_pa, vcpu->regs, vcpu->host_save_pa);
+	raw_local_irq_disable();
+	asm volatile("stgi" : : : "memory");
+leave:
+	atomic_set(&vcpu->in_guest, 0);
+out:
+	local_irq_enable();
+	asm volatile("fxsaveq %0" : "=m"(*(u8 (*)[512])vcpu->fpu));
+	kernel_fpu_end();
+}
+
+/*
+ * An exit interrupted the delivery of an event: deliver it again.  A
+ * software interrupt or INT3/INTO is instead re-executed (RIP still
+ * points at it), since without NRIP-save we cannot know its length.
+ */
+static void lg_reinject(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	u32 info = c->exit_int_info;
+	u32 type = info & LG_EVT_TYPE_MASK;
+	u8 vector = info & 0xff;
+
+	c->event_inj = 0;
+	if (!(info & LG_EVT_VALID) || type == LG_EVT_TYPE_SOFT ||
+	    (type == LG_EVT_TYPE_EXEPT && (vector == X86_TRAP_BP ||
+					   vector == X86_TRAP_OF)))
+		return;
+	c->event_inj = info;
+	c->event_inj_err = c->exit_int_info_err;
+}
+
+static int lg_exit_msr(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	u32 msr = vcpu->regs[1];
+	u64 val;
+
+	if (vcpu->vmcb->control.exit_info_1) {
+		val = (vcpu->regs[2] << 32) | (u32)s->rax;
+		if (lg_msr_write(vcpu, msr, val))
+			goto gp;
+	} else {
+		if (lg_msr_read(vcpu, msr, &val))
+			goto gp;
+		s->rax = (u32)val;
+		vcpu->regs[2] = val >> 32;
+	}
+	lg_skip(vcpu, 2);
+	return 0;
+gp:
+	lg_inject_gp(vcpu);
+	return 0;
+}
+
+static int lg_exit_cpuid(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	u32 out[4];
+
+	lg_cpuid(vcpu, s->rax, vcpu->regs[1], out);
+	s->rax = out[0];
+	vcpu->regs[3] = out[1];
+	vcpu->regs[1] = out[2];
+	vcpu->regs[2] = out[3];
+	lg_skip(vcpu, 2);
+	return 0;
+}
+
+static int lg_exit_io(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb *vmcb = vcpu->vmcb;
+	u64 info = vmcb->control.exit_info_1;
+	struct lg_run *run = vcpu->run;
+	u16 port = info >> LG_IOIO_PORT_SHIFT;
+	u8 size = (info & LG_IOIO_SIZE_MASK) >> LG_IOIO_SIZE_SHIFT;
+
+	if (info & (LG_IOIO_STR | LG_IOIO_REP)) {
+		lg_vcpu_stop(vcpu, "string I/O (ins/outs) on port 0x%x is not supported",
+			     port);
+		return 1;
+	}
+	vmcb->save.rip = vmcb->control.exit_info_2;
+	run->exit_reason = LG_EXIT_IO;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.is_write = !(info & LG_IOIO_IN);
+	run->io.data = 0;
+	if (run->io.is_write) {
+		run->io.data = vmcb->save.rax & (size == 4 ? 0xffffffffu :
+						 (1u << (size * 8)) - 1);
+	} else {
+		vcpu->pending = LG_PENDING_IO_IN;
+		vcpu->pending_size = size;
+	}
+	return 1;
+}
+
+/* HLT: sleep until an interrupt is due; with IF=0 nothing ever will. */
+static int lg_exit_hlt(struct lg_vcpu *vcpu)
+{
+	lg_skip(vcpu, 1);
+	for (;;) {
+		lg_irq_sync(vcpu);
+		if (lapic_pending_vector(&vcpu->lapic) >= 0)
+			return 0;
+		if (!(vcpu->vmcb->save.rflags & X86_EFLAGS_IF)) {
+			vcpu->run->exit_reason = LG_EXIT_POWEROFF;
+			return 1;
+		}
+		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
+			return -EINTR;
+	}
+}
+
+static int lg_exit_npf(struct lg_vcpu *vcpu)
+{
+	u64 gpa = vcpu->vmcb->control.exit_info_2;
+	int ret;
+
+	if (!lg_gpa_slot(vcpu->vm, gpa, 1))
+		return lg_mmio_exit(vcpu, gpa);
+	ret = lg_npt_fault(vcpu->vm, gpa);
+	if (ret == -EFAULT) {
+		lg_vcpu_stop(vcpu, "guest RAM at 0x%llx is no longer mapped by the launcher",
+			     gpa);
+		return 1;
+	}
+	return ret;
+}
+
+/* Returns 0 to go on running, 1 to hand the run page to the launcher. */
+static int lg_handle_exit(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	u64 code = c->exit_code;
+
+	vcpu->run->stat_exits++;
+	lg_reinject(vcpu);
+
+	switch (code) {
+	case LG_EXIT_INTR:
+	case LG_EXIT_NMI:
+	case LG_EXIT_SMI:
+		return 0;
+	case LG_EXIT_VINTR:
+		c->int_ctl &= ~LG_V_IRQ;
+		c->intercept_misc1 &= ~LG_ICPT_VINTR;
+		return 0;
+	case LG_EXIT_CPUID:
+		return lg_exit_cpuid(vcpu);
+	case LG_EXIT_MSR:
+		return lg_exit_msr(vcpu);
+	case LG_EXIT_IOIO:
+		return lg_exit_io(vcpu);
+	case LG_EXIT_HLT:
+		return lg_exit_hlt(vcpu);
+	case LG_EXIT_NPF:
+		return lg_exit_npf(vcpu);
+	case LG_EXIT_INVD:
+		lg_skip(vcpu, 2);	/* as WBINVD, which we let run */
+		return 0;
+	case LG_EXIT_READ_DR0 ... LG_EXIT_READ_DR0 + 3:
+	case LG_EXIT_WRITE_DR0 ... LG_EXIT_WRITE_DR0 + 3:
+		return lg_emulate_mov_dr(vcpu, code & 3, code >= LG_EXIT_WRITE_DR0);
+	case LG_EXIT_SHUTDOWN:
+		vcpu->run->exit_reason = LG_EXIT_SHUTDOWN;
+		return 1;
+	case LG_EXIT_INVALID:
+		lg_vcpu_stop(vcpu, "VMRUN refused the guest state (invalid VMCB)");
+		return 1;
+	case LG_EXIT_RDPMC:
+	case LG_EXIT_INVLPGA:
+	case LG_EXIT_TASK_SWITCH:
+		lg_vcpu_stop(vcpu, "guest did something unsupported (exit 0x%llx) at rip 0x%llx",
+			     code, vcpu->vmcb->save.rip);
+		return 1;
+	default:
+		/* VMRUN, VMMCALL, RDTSCP, XSETBV, MONITOR, ...: not for guests. */
+		if (code >= LG_EXIT_VMRUN && code <= 0xa4) {
+			lg_inject_ud(vcpu);
+			return 0;
+		}
+		lg_vcpu_stop(vcpu, "unexpected #VMEXIT 0x%llx at rip 0x%llx", code,
+			     vcpu->vmcb->save.rip);
+		return 1;
+	}
+}
+
+/* Finish what the launcher just completed for us. */
+static void lg_complete_pending(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	struct lg_run *run = vcpu->run;
+	u64 mask;
+
+	switch (vcpu->pending) {
+	case LG_PENDING_IO_IN:
+		if (vcpu->pending_size == 4) {
+			s->rax = READ_ONCE(run->io.data);
+		} else {
+			mask = (1ULL << (vcpu->pending_size * 8)) - 1;
+			s->rax = (s->rax & ~mask) | (READ_ONCE(run->io.data) & mask);
+		}
+		break;
+	case LG_PENDING_MMIO_READ:
+		lg_mmio_complete(vcpu, READ_ONCE(run->mmio.data));
+		break;
+	case LG_PENDING_NONE:
+		break;
+	}
+	vcpu->pending = LG_PENDING_NONE;
+}
+
+int lg_vcpu_run(struct lg_vcpu *vcpu)
+{
+	int ret = 0;
+
+	if (vcpu->dead)
+		return 0;	/* the run page still holds the error */
+	lg_complete_pending(vcpu);
+	WRITE_ONCE(vcpu->task, current);
+	while (!ret) {
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+		lg_irq_sync(vcpu);
+		lg_irq_inject(vcpu);
+		lg_svm_enter(vcpu);
+		ret = lg_handle_exit(vcpu);
+	}
+	WRITE_ONCE(vcpu->task, NULL);
+	if (ret > 0) {
+		vcpu->run->stat_user_exits++;
+		ret = 0;
+	}
+	return ret;
+}

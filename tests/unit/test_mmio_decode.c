@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the MMIO instruction decoder (src/module/mmio_decode.c).
+ *
+ * The table holds real encodings, copied from what GNU as emits for the
+ * instruction in each name, so a PASS line names the form it proved.
+ * Every decode runs on a heap copy of exactly the bytes given, so that
+ * AddressSanitizer catches any read past what the module fetched.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "mmio_decode.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+
+#define M64 MMIO_MODE_64
+#define M32 MMIO_MODE_32
+
+struct decode_case {
+	const char *name;
+	enum mmio_cpu_mode mode;
+	u8 code[24];
+	unsigned int ncode;
+	struct mmio_insn want;
+};
+
+#define B(...)	.code = { __VA_ARGS__ }, .ncode = sizeof((u8[]){ __VA_ARGS__ })
+
+#define WR(l, s, r)	{ .len = l, .size = s, .is_write = true, .reg = r }
+#define WR_H8(l, r)	{ .len = l, .size = 1, .is_write = true, \
+			  .operand = MMIO_OPERAND_HIGH8, .reg = r }
+#define WR_IMM(l, s, v)	{ .len = l, .size = s, .is_write = true, \
+			  .operand = MMIO_OPERAND_IMM, .imm = v }
+#define RD(l, s, r)	{ .len = l, .size = s, .reg = r }	/* dest_size = size */
+#define RD_H8(l, r)	{ .len = l, .size = 1, .operand = MMIO_OPERAND_HIGH8, .reg = r }
+#define RD_ZX(l, s, r, d) { .len = l, .size = s, .reg = r, .dest_size = d }
+#define RD_SX(l, s, r, d) { .len = l, .size = s, .reg = r, .dest_size = d, \
+			    .sign_extend = true }
+
+static struct decode_case good[] = {
+	/* What readX()/writeX() compile to, and the addressing forms. */
+	{ "64: movl %eax,0x10(%rdi)", M64, B(0x89, 0x47, 0x10), WR(3, 4, RAX) },
+	{ "64: movb %ah,(%rbx)", M64, B(0x88, 0x23), WR_H8(2, RAX) },
+	{ "64: movb %ch,(%rdi)", M64, B(0x88, 0x2f), WR_H8(2, RCX) },
+	{ "64: movb %bpl,(%rdi) (REX 40 makes it BPL, not CH)", M64, B(0x40, 0x88, 0x2f),
+	  WR(3, 1, RBP) },
+	{ "64: movb %sil,(%rdx)", M64, B(0x40, 0x88, 0x32), WR(3, 1, RSI) },
+	{ "64: movb %r15b,0x7f(%rbp)", M64, B(0x44, 0x88, 0x7d, 0x7f), WR(4, 1, R15) },
+	{ "64: movw %cx,(%rdi)", M64, B(0x66, 0x89, 0x0f), WR(3, 2, RCX) },
+	{ "64: movq %r9,0x8(%r12,%rcx,4)", M64, B(0x4d, 0x89, 0x4c, 0x8c, 0x08),
+	  WR(5, 8, R9) },
+	{ "64: movq %r9,(%rdi)", M64, B(0x4c, 0x89, 0x0f), WR(3, 8, R9) },
+	{ "64: movq %rax,(%rsp)", M64, B(0x48, 0x89, 0x04, 0x24), WR(4, 8, RAX) },
+	{ "64: movl %esp,0x0(%r13)", M64, B(0x41, 0x89, 0x65, 0x00), WR(4, 4, RSP) },
+	{ "64: movl %eax,(%r12,%r9,8) (REX.X and REX.B)", M64, B(0x43, 0x89, 0x04, 0xcc),
+	  WR(4, 4, RAX) },
+	{ "64: movl %ebx,0x12345678(%rax,%rbx,1)", M64,
+	  B(0x89, 0x9c, 0x18, 0x78, 0x56, 0x34, 0x12), WR(7, 4, RBX) },
+	{ "64: movl %eax,0x10(%rip)", M64, B(0x89, 0x05, 0x10, 0x00, 0x00, 0x00),
+	  WR(6, 4, RAX) },
+	{ "64: movl %eax,%fs:(%rdi)", M64, B(0x64, 0x89, 0x07), WR(3, 4, RAX) },
+	{ "64: movb (%rsi),%al", M64, B(0x8a, 0x06), RD(2, 1, RAX) },
+	{ "64: movb (%rdx),%bh", M64, B(0x8a, 0x3a), RD_H8(2, RBX) },
+	{ "64: movb (%rdi),%dh", M64, B(0x8a, 0x37), RD_H8(2, RDX) },
+	{ "64: movb (%rdi),%r10b", M64, B(0x44, 0x8a, 0x17), RD(3, 1, R10) },
+	{ "64: movw 0x4(%rdi),%dx", M64, B(0x66, 0x8b, 0x57, 0x04), RD(4, 2, RDX) },
+	{ "64: movl (%rdi),%eax", M64, B(0x8b, 0x07), RD(2, 4, RAX) },
+	{ "64: movl (%edi),%eax (67 prefix)", M64, B(0x67, 0x8b, 0x07), RD(3, 4, RAX) },
+	{ "64: movl (%esp),%eax (67 keeps SIB in 64-bit mode)", M64, B(0x67, 0x8b, 0x04, 0x24),
+	  RD(4, 4, RAX) },
+	{ "64: movl 0x10(%eip),%eax", M64, B(0x67, 0x8b, 0x05, 0x10, 0x00, 0x00, 0x00),
+	  RD(7, 4, RAX) },
+	{ "64: movl %gs:(%rdi),%r8d", M64, B(0x65, 0x44, 0x8b, 0x07), RD(4, 4, R8) },
+	{ "64: movl 0x12345678(,%rax,8),%r11d", M64,
+	  B(0x44, 0x8b, 0x1c, 0xc5, 0x78, 0x56, 0x34, 0x12), RD(8, 4, R11) },
+	{ "64: movl (%rsp),%eax", M64, B(0x8b, 0x04, 0x24), RD(3, 4, RAX) },
+	{ "64: movl 0x80(%rsp),%eax", M64, B(0x8b, 0x84, 0x24, 0x80, 0x00, 0x00, 0x00),
+	  RD(7, 4, RAX) },
+	{ "64: movl 0x0(%rbp),%eax", M64, B(0x8b, 0x45, 0x00), RD(3, 4, RAX) },
+	{ "64: movl 0x0(%r13),%eax", M64, B(0x41, 0x8b, 0x45, 0x00), RD(4, 4, RAX) },
+	{ "64: movl (%r12),%eax", M64, B(0x41, 0x8b, 0x04, 0x24), RD(4, 4, RAX) },
+	{ "64: movl 0x0(,%rbx,2),%eax", M64, B(0x8b, 0x04, 0x5d, 0x00, 0x00, 0x00, 0x00),
+	  RD(7, 4, RAX) },
+	{ "64: movl 0x11223344(%rsp,%r14,8),%edi", M64,
+	  B(0x42, 0x8b, 0xbc, 0xf4, 0x44, 0x33, 0x22, 0x11), RD(8, 4, RDI) },
+	{ "64: movq (%rdi),%rax", M64, B(0x48, 0x8b, 0x07), RD(3, 8, RAX) },
+	{ "64: movq 0x18(%rdi),%r15", M64, B(0x4c, 0x8b, 0x7f, 0x18), RD(4, 8, R15) },
+	{ "64: movb $0x5a,(%rdi)", M64, B(0xc6, 0x07, 0x5a), WR_IMM(3, 1, 0x5a) },
+	{ "64: movw $0xbeef,0x2(%rdi)", M64, B(0x66, 0xc7, 0x47, 0x02, 0xef, 0xbe),
+	  WR_IMM(6, 2, 0xbeef) },
+	{ "64: movl $0x12345678,(%rax)", M64, B(0xc7, 0x00, 0x78, 0x56, 0x34, 0x12),
+	  WR_IMM(6, 4, 0x12345678) },
+	{ "64: movl $0xdeadbeef,0x10(%rip)", M64,
+	  B(0xc7, 0x05, 0x10, 0x00, 0x00, 0x00, 0xef, 0xbe, 0xad, 0xde),
+	  WR_IMM(10, 4, 0xdeadbeef) },
+	{ "64: movq $-1,(%rax)", M64, B(0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff),
+	  WR_IMM(7, 8, ~0ULL) },
+	{ "64: movq $0x7fffffff,(%rdi)", M64, B(0x48, 0xc7, 0x07, 0xff, 0xff, 0xff, 0x7f),
+	  WR_IMM(7, 8, 0x7fffffff) },
+	{ "64: movq $-0x80000000,(%rdi) (imm32 sign-extended)", M64,
+	  B(0x48, 0xc7, 0x07, 0x00, 0x00, 0x00, 0x80), WR_IMM(7, 8, 0xffffffff80000000ULL) },
+	{ "64: movq $0x12345678,(%r8)", M64, B(0x49, 0xc7, 0x00, 0x78, 0x56, 0x34, 0x12),
+	  WR_IMM(7, 8, 0x12345678) },
+	{ "64: movzbl (%rdi),%eax", M64, B(0x0f, 0xb6, 0x07), RD_ZX(3, 1, RAX, 4) },
+	{ "64: movzbw (%rdi),%ax", M64, B(0x66, 0x0f, 0xb6, 0x07), RD_ZX(4, 1, RAX, 2) },
+	{ "64: movzbq (%rdi),%r8", M64, B(0x4c, 0x0f, 0xb6, 0x07), RD_ZX(4, 1, R8, 8) },
+	{ "64: movzwl 0x1000(%rip),%r10d", M64,
+	  B(0x44, 0x0f, 0xb7, 0x15, 0x00, 0x10, 0x00, 0x00), RD_ZX(8, 2, R10, 4) },
+	{ "64: movzwq (%rdi),%rcx", M64, B(0x48, 0x0f, 0xb7, 0x0f), RD_ZX(4, 2, RCX, 8) },
+	{ "64: movsbl (%rdi),%eax", M64, B(0x0f, 0xbe, 0x07), RD_SX(3, 1, RAX, 4) },
+	{ "64: movswq (%rdi),%rdx", M64, B(0x48, 0x0f, 0xbf, 0x17), RD_SX(4, 2, RDX, 8) },
+	{ "64: movabs 0x1122334455667788,%al", M64,
+	  B(0xa0, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11), RD(9, 1, RAX) },
+	{ "64: movabs 0x1122334455667788,%eax", M64,
+	  B(0xa1, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11), RD(9, 4, RAX) },
+	{ "64: movabs %rax,0x1122334455667788", M64,
+	  B(0x48, 0xa3, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
+	  WR(10, 8, RAX) },
+	{ "64: movabs %ax,0x1122334455667788", M64,
+	  B(0x66, 0xa3, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11), WR(10, 2, RAX) },
+	{ "64: addr32 movabs 0x11223344,%eax", M64, B(0x67, 0xa1, 0x44, 0x33, 0x22, 0x11),
+	  RD(6, 4, RAX) },
+	{ "64: movabs %al,moffs with REX.B still uses AL", M64,
+	  B(0x41, 0xa2, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
+	  WR(10, 1, RAX) },
+	/* Prefix rules. */
+	{ "64: REX.W then 66 drops the REX: movw %ax,(%rdi)", M64,
+	  B(0x48, 0x66, 0x89, 0x07), WR(4, 2, RAX) },
+	{ "64: 66 then REX.W: REX.W wins, movq %rax,(%rdi)", M64,
+	  B(0x66, 0x48, 0x89, 0x07), WR(4, 8, RAX) },
+	{ "64: 66 REX.W C7 keeps imm32 sign-extended", M64,
+	  B(0x66, 0x48, 0xc7, 0x07, 0xff, 0xff, 0xff, 0xff), WR_IMM(8, 8, ~0ULL) },
+	{ "64: only the last of two REX counts", M64, B(0x4c, 0x40, 0x89, 0x0f),
+	  WR(4, 4, RCX) },
+	{ "64: 13 segment prefixes make a 15-byte movl", M64,
+	  B(0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
+	    0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x89, 0x07),
+	  WR(15, 4, RAX) },
+	/* 32-bit protected/compatibility mode. */
+	{ "32: movl %eax,(%edi)", M32, B(0x89, 0x07), WR(2, 4, RAX) },
+	{ "32: movb %ah,(%ebx)", M32, B(0x88, 0x23), WR_H8(2, RAX) },
+	{ "32: movl %eax,%es:(%edi)", M32, B(0x26, 0x89, 0x07), WR(3, 4, RAX) },
+	{ "32: movw 0x4(%esi),%dx", M32, B(0x66, 0x8b, 0x56, 0x04), RD(4, 2, RDX) },
+	{ "32: movl (%esp),%eax", M32, B(0x8b, 0x04, 0x24), RD(3, 4, RAX) },
+	{ "32: movl 0x1000,%ecx (mod 00 rm 101 is absolute)", M32,
+	  B(0x8b, 0x0d, 0x00, 0x10, 0x00, 0x00), RD(6, 4, RCX) },
+	{ "32: movl $0xdeadbeef,0x10(%ebx,%ecx,4)", M32,
+	  B(0xc7, 0x44, 0x8b, 0x10, 0xef, 0xbe, 0xad, 0xde), WR_IMM(8, 4, 0xdeadbeef) },
+	{ "32: movzbl (%eax),%ecx", M32, B(0x0f, 0xb6, 0x08), RD_ZX(3, 1, RCX, 4) },
+	{ "32: mov %eax,0x12345678 (moffs32)", M32, B(0xa3, 0x78, 0x56, 0x34, 0x12),
+	  WR(5, 4, RAX) },
+	{ "32: addr16 mov 0x1234,%eax (moffs16)", M32, B(0x67, 0xa1, 0x34, 0x12),
+	  RD(4, 4, RAX) },
+	{ "32: addr16 movl (%bx,%si),%eax", M32, B(0x67, 0x8b, 0x00), RD(3, 4, RAX) },
+	{ "32: addr16 movl (%si),%eax has no SIB", M32, B(0x67, 0x8b, 0x04),
+	  RD(3, 4, RAX) },
+	{ "32: addr16 movl 0x12(%bp),%eax", M32, B(0x67, 0x8b, 0x46, 0x12), RD(4, 4, RAX) },
+	{ "32: addr16 movl 0x1234(%bx),%eax", M32, B(0x67, 0x8b, 0x87, 0x34, 0x12),
+	  RD(5, 4, RAX) },
+	{ "32: addr16 movl 0x1234,%ecx (mod 00 rm 110)", M32,
+	  B(0x67, 0x8b, 0x0e, 0x34, 0x12), RD(5, 4, RCX) },
+};
+
+static struct decode_case bad[] = {
+	{ "empty input", M64, .ncode = 0 },
+	{ "LOCK movl %eax,(%rdi)", M64, B(0xf0, 0x89, 0x07) },
+	{ "REP movl %eax,(%rdi)", M64, B(0xf3, 0x89, 0x07) },
+	{ "REPNE movl %eax,(%rdi)", M64, B(0xf2, 0x89, 0x07) },
+	{ "rep movsb", M64, B(0xf3, 0xa4) },
+	{ "rep movsl in 32-bit mode", M32, B(0xf3, 0xa5) },
+	{ "movsb (no string moves to MMIO)", M64, B(0xa4) },
+	{ "mod=11: movl %eax,%eax (89 c0)", M64, B(0x89, 0xc0) },
+	{ "mod=11: movq %rcx,%rax (48 8b c1)", M64, B(0x48, 0x8b, 0xc1) },
+	{ "mod=11: movb $1,%al (c6 c0)", M64, B(0xc6, 0xc0, 0x01) },
+	{ "mod=11: movl $1,%eax (c7 c0)", M64, B(0xc7, 0xc0, 0x01, 0x00, 0x00, 0x00) },
+	{ "mod=11: movzbl %al,%eax", M64, B(0x0f, 0xb6, 0xc0) },
+	{ "mod=11: xbegin (c7 f8)", M64, B(0xc7, 0xf8, 0x00, 0x00, 0x00, 0x00) },
+	{ "C6 /1 is not MOV", M64, B(0xc6, 0x4f, 0x00, 0x01) },
+	{ "C7 /7 is not MOV", M64, B(0xc7, 0x38, 0x00, 0x00, 0x00, 0x00) },
+	{ "addl %eax,(%rdi)", M64, B(0x01, 0x07) },
+	{ "lea (%rdi),%eax", M64, B(0x8d, 0x07) },
+	{ "incl (%rdi)", M64, B(0xff, 0x07) },
+	{ "ud2", M64, B(0x0f, 0x0b) },
+	{ "popcnt-less 0f b8", M64, B(0x0f, 0xb8, 0x07) },
+	{ "movnti %eax,(%rdi) (0f c3)", M64, B(0x0f, 0xc3, 0x07) },
+	{ "lone 0f", M64, B(0x0f) },
+	{ "lone REX.W", M64, B(0x48) },
+	{ "prefixes only", M64, B(0x66, 0x67, 0x2e, 0x65) },
+	{ "REX in 32-bit mode is DEC, not a prefix", M32, B(0x48, 0x89, 0x07) },
+	{ "14 segment prefixes make a 16-byte movl", M64,
+	  B(0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
+	    0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x89, 0x07) },
+	{ "16 segment prefixes", M64, B(0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
+	    0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x89, 0x07) },
+	{ "16 REX prefixes", M64, B(0x48, 0x48, 0x48, 0x48, 0x48, 0x48, 0x48, 0x48, 0x48,
+				    0x48, 0x48, 0x48, 0x48, 0x48, 0x48, 0x48, 0x89, 0x07) },
+	{ "movq imm with disp32 and 5 prefixes is 16 bytes", M64,
+	  B(0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x48, 0xc7, 0x80, 0x00, 0x00, 0x00, 0x00,
+	    0x00, 0x00, 0x00, 0x00) },
+	{ "movl disp32 SIB imm32 with 5 prefixes is 16 bytes", M64,
+	  B(0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0xc7, 0x84, 0x24, 0x00, 0x00, 0x00, 0x00,
+	    0x00, 0x00, 0x00, 0x00) },
+};
+
+/* Decode from a heap buffer of exactly @n bytes, so ASan sees overreads. */
+static int decode_exact(const u8 *code, unsigned int n, enum mmio_cpu_mode mode,
+			struct mmio_insn *insn)
+{
+	u8 *copy = malloc(n ? n : 1);
+	int ret;
+
+	assert_non_null(copy);
+	memcpy(copy, code, n);
+	ret = mmio_decode(n ? copy : NULL, n, mode, insn);
+	free(copy);
+	return ret;
+}
+
+static void assert_insn_equal(const struct mmio_insn *got, const struct mmio_insn *want)
+{
+	assert_int_equal(got->len, want->len);
+	assert_int_equal(got->size, want->size);
+	assert_int_equal(got->is_write, want->is_write);
+	assert_int_equal(got->operand, want->operand);
+	if (want->operand != MMIO_OPERAND_IMM)
+		assert_int_equal(got->reg, want->reg);
+	else
+		assert_int_equal(got->imm, want->imm);
+	if (!want->is_write) {
+		assert_int_equal(got->dest_size, want->dest_size ? want->dest_size : want->size);
+		assert_int_equal(got->sign_extend, want->sign_extend);
+	}
+}
+
+static void test_decode_good(void **state)
+{
+	const struct decode_case *c = *state;
+	struct mmio_insn insn;
+
+	assert_int_equal(decode_exact(c->code, c->ncode, c->mode, &insn), 0);
+	assert_insn_equal(&insn, &c->want);
+}
+
+static void test_decode_bad(void **state)
+{
+	const struct decode_case *c = *state;
+	struct mmio_insn insn;
+	u8 padded[MMIO_INSN_MAX_LEN + 9] = { 0 };
+
+	assert_int_equal(decode_exact(c->code, c->ncode, c->mode, &insn), -EINVAL);
+	/* Still refused with all 15 bytes there: not just for being short. */
+	memcpy(padded, c->code, c->ncode);
+	assert_int_equal(decode_exact(padded, sizeof(padded), c->mode, &insn), -EINVAL);
+}
+
+static void test_truncated_at_every_byte_count_is_rejected(void **state)
+{
+	struct mmio_insn insn;
+	unsigned int i, n;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		for (n = 0; n < good[i].ncode; n++) {
+			if (decode_exact(good[i].code, n, good[i].mode, &insn) != -EINVAL)
+				fail_msg("%s decoded with only %u bytes", good[i].name, n);
+		}
+}
+
+/* The module fetches 15 bytes whatever the length: what follows is noise. */
+static void test_bytes_after_the_instruction_are_ignored(void **state)
+{
+	struct mmio_insn insn;
+	unsigned int i;
+	u8 buf[MMIO_INSN_MAX_LEN + 5];
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		memset(buf, 0xff, sizeof(buf));
+		memcpy(buf, good[i].code, good[i].ncode);
+		assert_int_equal(decode_exact(buf, sizeof(buf), good[i].mode, &insn), 0);
+		assert_insn_equal(&insn, &good[i].want);
+	}
+}
+
+static u64 rand_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 xorshift64(void)
+{
+	rand_state ^= rand_state << 13;
+	rand_state ^= rand_state >> 7;
+	rand_state ^= rand_state << 17;
+	return rand_state;
+}
+
+/* Whatever comes back as success must be self-consistent. */
+static void check_plausible(const u8 *code, unsigned int n, enum mmio_cpu_mode mode)
+{
+	struct mmio_insn insn, again;
+	int ret = decode_exact(code, n, mode, &insn);
+
+	if (ret) {
+		assert_int_equal(ret, -EINVAL);
+		return;
+	}
+	assert_true(insn.len >= 1 && insn.len <= n && insn.len <= MMIO_INSN_MAX_LEN);
+	assert_true(insn.size == 1 || insn.size == 2 || insn.size == 4 || insn.size == 8);
+	assert_true(insn.reg < (insn.operand == MMIO_OPERAND_HIGH8 ? 4 : 16));
+	if (!insn.is_write)
+		assert_true(insn.dest_size >= insn.size && insn.operand != MMIO_OPERAND_IMM);
+	/* Exactly len bytes decode the same; one fewer does not decode. */
+	assert_int_equal(decode_exact(code, insn.len, mode, &again), 0);
+	assert_memory_equal(&insn, &again, sizeof(insn));
+	assert_int_equal(decode_exact(code, insn.len - 1, mode, &again), -EINVAL);
+}
+
+static void test_every_two_byte_start_is_safe(void **state)
+{
+	u8 buf[MMIO_INSN_MAX_LEN];
+	unsigned int i, mode;
+
+	for (mode = M32; mode <= M64; mode++)
+		for (i = 0; i < 0x10000; i++) {
+			memset(buf, 0, sizeof(buf));
+			buf[0] = i >> 8;
+			buf[1] = i;
+			buf[2] = xorshift64();
+			check_plausible(buf, sizeof(buf), mode);
+		}
+}
+
+static void test_random_bytes_never_crash(void **state)
+{
+	static const u8 likely[] = { 0x66, 0x67, 0x48, 0x41, 0x3e, 0x0f, 0xb6, 0x88,
+				     0x89, 0x8a, 0x8b, 0xc6, 0xc7, 0xa1, 0x04, 0x24 };
+	u8 buf[MMIO_INSN_MAX_LEN];
+	unsigned int i, j, n;
+	u64 r;
+
+	for (i = 0; i < 200000; i++) {
+		for (j = 0; j < sizeof(buf); j++) {
+			r = xorshift64();
+			/* Bias towards bytes the decoder cares about. */
+			buf[j] = r & 0x100 ? likely[r & 15] : r >> 16;
+		}
+		n = xorshift64() % (sizeof(buf) + 1);
+		check_plausible(buf, n, i & 1 ? M64 : M32);
+	}
+}
+
+/* Decode one instruction that must be valid; used by the semantic tests. */
+static struct mmio_insn decode_one(enum mmio_cpu_mode mode, const u8 *code, unsigned int n)
+{
+	struct mmio_insn insn;
+
+	assert_int_equal(decode_exact(code, n, mode, &insn), 0);
+	return insn;
+}
+
+#define DECODE64(...) \
+	decode_one(M64, (const u8[]){ __VA_ARGS__ }, sizeof((u8[]){ __VA_ARGS__ }))
+
+static const u64 old = 0x1122334455667788ULL;
+
+static void test_read_into_32bit_register_clears_upper_half(void **state)
+{
+	struct mmio_insn insn = DECODE64(0x8b, 0x07);	/* movl (%rdi),%eax */
+
+	assert_int_equal(mmio_merge_read(&insn, ~0ULL, 0x12345678), 0x12345678);
+	/* Bits the device returned above the access size are dropped. */
+	assert_int_equal(mmio_merge_read(&insn, old, 0xaaaaaaaa87654321ULL), 0x87654321);
+}
+
+static void test_read_into_64bit_register_replaces_it(void **state)
+{
+	struct mmio_insn insn = DECODE64(0x48, 0x8b, 0x07);	/* movq (%rdi),%rax */
+
+	assert_int_equal(mmio_merge_read(&insn, old, 0xfedcba9876543210ULL),
+			 0xfedcba9876543210ULL);
+}
+
+static void test_read_into_16bit_register_keeps_bits_16_to_63(void **state)
+{
+	struct mmio_insn insn = DECODE64(0x66, 0x8b, 0x57, 0x04);	/* movw 4(%rdi),%dx */
+
+	assert_int_equal(mmio_merge_read(&insn, old, 0xffffbeef), 0x112233445566beefULL);
+}
+
+static void test_read_into_8bit_register_keeps_bits_8_to_63(void **state)
+{
+	struct mmio_insn insn = DECODE64(0x8a, 0x06);	/* movb (%rsi),%al */
+
+	assert_int_equal(mmio_merge_read(&insn, old, 0x1aa), 0x11223344556677aaULL);
+	insn = DECODE64(0x44, 0x8a, 0x17);		/* movb (%rdi),%r10b */
+	assert_int_equal(mmio_merge_read(&insn, old, 0xaa), 0x11223344556677aaULL);
+}
+
+static void test_read_into_high_byte_register_replaces_bits_8_to_15(void **state)
+{
+	struct mmio_insn insn = DECODE64(0x8a, 0x3a);	/* movb (%rdx),%bh */
+
+	assert_int_equal(insn.reg, RBX);
+	assert_int_equal(mmio_merge_read(&insn, old, 0x1aa), 0x112233445566aa88ULL);
+}
+
+static void test_movzx_zero_extends_to_the_destination_size(void **state)
+{
+	struct mmio_insn insn;
+
+	insn = DECODE64(0x0f, 0xb6, 0x07);		/* movzbl (%rdi),%eax */
+	assert_int_equal(mmio_merge_read(&insn, old, 0xff), 0xff);
+	insn = DECODE64(0x66, 0x0f, 0xb6, 0x07);	/* movzbw (%rdi),%ax */
+	assert_int_equal(mmio_merge_read(&insn, old, 0xabcdff), 0x11223344556600ffULL);
+	insn = DECODE64(0x4c, 0x0f, 0xb6, 0x07);	/* movzbq (%rdi),%r8 */
+	assert_int_equal(mmio_merge_read(&insn, old, 0x180), 0x80);
+	insn = DECODE64(0x48, 0x0f, 0xb7, 0x0f);	/* movzwq (%rdi),%rcx */
+	assert_int_equal(mmio_merge_read(&insn, old, 0x18000), 0x8000);
+	insn = DECODE64(0x44, 0x0f, 0xb7, 0x15, 0x00, 0x10, 0x00, 0x00);
+	assert_int_equal(mmio_merge_read(&insn, old, 0xffff), 0xffff);
+}
+
+static void test_movsx_sign_extends_to_the_destination_size(void **state)
+{
+	struct mmio_insn insn;
+
+	insn = DECODE64(0x0f, 0xbe, 0x07);		/* movsbl (%rdi),%eax */
+	assert_int_equal(mmio_merge_read(&insn, old, 0x80), 0xffffff80ULL);
+	assert_int_equal(mmio_merge_read(&insn, old, 0x17f), 0x7f);
+	insn = DECODE64(0x66, 0x0f, 0xbe, 0x07);	/* movsbw (%rdi),%ax */
+	assert_int_equal(mmio_merge_read(&insn, old, 0x80), 0x112233445566ff80ULL);
+	insn = DECODE64(0x48, 0x0f, 0xbf, 0x17);	/* movswq (%rdi),%rdx */
+	assert_int_equal(mmio_merge_read(&insn, old, 0x8000), 0xffffffffffff8000ULL);
+}
+
+static const u64 regs[16] = {
+	0x1111111111111111ULL, 0x2222222222222222ULL, 0x3333333333333333ULL,
+	0x0123456789abcdefULL, 0x5555555555555555ULL, 0x6666666666666666ULL,
+	0x7777777777777777ULL, 0x8888888888888888ULL, 0x9999999999999999ULL,
+	0xfedcba9876543210ULL, 0xaaaaaaaaaaaaaaaaULL, 0xbbbbbbbbbbbbbbbbULL,
+	0xccccccccccccccccULL, 0xddddddddddddddddULL, 0xeeeeeeeeeeeeeeeeULL,
+	0xf0f0f0f0f0f0f0f0ULL,
+};
+
+static void test_write_value_takes_the_low_bytes_of_the_register(void **state)
+{
+	struct mmio_insn insn;
+
+	insn = DECODE64(0x4d, 0x89, 0x4c, 0x8c, 0x08);	/* movq %r9,8(%r12,%rcx,4) */
+	assert_int_equal(mmio_write_value(&insn, regs), 0xfedcba9876543210ULL);
+	insn = DECODE64(0x44, 0x89, 0x0f);		/* movl %r9d,(%rdi) */
+	assert_int_equal(mmio_write_value(&insn, regs), 0x76543210);
+	insn = DECODE64(0x66, 0x44, 0x89, 0x0f);	/* movw %r9w,(%rdi) */
+	assert_int_equal(mmio_write_value(&insn, regs), 0x3210);
+	insn = DECODE64(0x44, 0x88, 0x0f);		/* movb %r9b,(%rdi) */
+	assert_int_equal(mmio_write_value(&insn, regs), 0x10);
+	insn = DECODE64(0x40, 0x88, 0x32);		/* movb %sil,(%rdx) */
+	assert_int_equal(mmio_write_value(&insn, regs), 0x77);
+}
+
+static void test_write_value_of_ah_ch_dh_bh_is_bits_8_to_15(void **state)
+{
+	struct mmio_insn insn;
+
+	insn = DECODE64(0x88, 0x3f);			/* movb %bh,(%rdi) */
+	assert_int_equal(insn.operand, MMIO_OPERAND_HIGH8);
+	assert_int_equal(mmio_write_value(&insn, regs), 0xcd);
+	insn = DECODE64(0x88, 0x23);			/* movb %ah,(%rbx) */
+	assert_int_equal(mmio_write_value(&insn, regs), 0x11);
+}
+
+static void test_write_value_of_an_immediate(void **state)
+{
+	struct mmio_insn insn;
+
+	insn = DECODE64(0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff);	/* movq $-1 */
+	assert_int_equal(mmio_write_value(&insn, regs), ~0ULL);
+	insn = DECODE64(0xc7, 0x00, 0xff, 0xff, 0xff, 0xff);		/* movl $-1 */
+	assert_int_equal(mmio_write_value(&insn, regs), 0xffffffffULL);
+	insn = DECODE64(0x66, 0xc7, 0x47, 0x02, 0xef, 0xbe);		/* movw $0xbeef */
+	assert_int_equal(mmio_write_value(&insn, regs), 0xbeef);
+	insn = DECODE64(0xc6, 0x07, 0x80);				/* movb $0x80 */
+	assert_int_equal(mmio_write_value(&insn, regs), 0x80);
+}
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_truncated_at_every_byte_count_is_rejected),
+		cmocka_unit_test(test_bytes_after_the_instruction_are_ignored),
+		cmocka_unit_test(test_every_two_byte_start_is_safe),
+		cmocka_unit_test(test_random_bytes_never_crash),
+		cmocka_unit_test(test_read_into_32bit_register_clears_upper_half),
+		cmocka_unit_test(test_read_into_64bit_register_replaces_it),
+		cmocka_unit_test(test_read_into_16bit_register_keeps_bits_16_to_63),
+		cmocka_unit_test(test_read_into_8bit_register_keeps_bits_8_to_63),
+		cmocka_unit_test(test_read_into_high_byte_register_replaces_bits_8_to_15),
+		cmocka_unit_test(test_movzx_zero_extends_to_the_destination_size),
+		cmocka_unit_test(test_movsx_sign_extends_to_the_destination_size),
+		cmocka_unit_test(test_write_value_takes_the_low_bytes_of_the_register),
+		cmocka_unit_test(test_write_value_of_ah_ch_dh_bh_is_bits_8_to_15),
+		cmocka_unit_test(test_write_value_of_an_immediate),
+	};
+	static char names[ARRAY_SIZE(good) + ARRAY_SIZE(bad)][128];
+	struct CMUnitTest tests[ARRAY_SIZE(good) + ARRAY_SIZE(bad) + ARRAY_SIZE(fixed)];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++, n++) {
+		snprintf(names[n], sizeof(names[n]), "decodes %s", good[i].name);
+		tests[n] = (struct CMUnitTest){ .name = names[n],
+			.test_func = test_decode_good, .initial_state = &good[i] };
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++, n++) {
+		snprintf(names[n], sizeof(names[n]), "rejects %s", bad[i].name);
+		tests[n] = (struct CMUnitTest){ .name = names[n],
+			.test_func = test_decode_bad, .initial_state = &bad[i] };
+	}
+	for (i = 0; i < ARRAY_SIZE(fixed); i++, n++)
+		tests[n] = fixed[i];
+	return cmocka_run_group_tests_name("mmio_decode", tests, NULL, NULL);
+}
