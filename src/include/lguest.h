@@ -83,7 +83,13 @@ enum lg_exit_reason {
  */
 struct lg_run {
 	__u32 exit_reason;
-	__u32 pad;
+	/*
+	 * Set by the launcher (typically in a signal handler): LG_RUN
+	 * returns -EINTR before entering the guest.  This closes the window
+	 * between checking for a signal and calling LG_RUN.
+	 */
+	__u8 immediate_exit;
+	__u8 pad[3];
 	union {
 		struct {
 			__u16 port;

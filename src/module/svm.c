@@ -591,7 +591,8 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 	lg_complete_pending(vcpu);
 	WRITE_ONCE(vcpu->task, current);
 	while (!ret) {
-		if (signal_pending(current)) {
+		if (signal_pending(current) ||
+		    READ_ONCE(vcpu->run->immediate_exit)) {
 			ret = -EINTR;
 			break;
 		}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vCPU and its run loop, and the terminal and signals around it.
+ *
+ * LG_RUN returns with a record on the run page for what only userspace
+ * can finish: port I/O and MMIO go to the device bus, after which the
+ * loop runs the guest again; shutdown, power-off and module errors end
+ * the loop with lguest-launch's exit status.  A device stops the guest
+ * with vm_request_exit(), checked after every exit.
+ *
+ * Signals: SIGINT, SIGTERM and SIGHUP set a flag and, installed without
+ * SA_RESTART, make LG_RUN fail with EINTR (the module returns at once on
+ * a pending signal); the loop then returns 128 + the signal, and exit()
+ * restores the terminal through atexit().  A terminal on stdin is put in
+ * raw mode, so that the guest gets every key (Ctrl-C included); Ctrl-]
+ * is the one key left to the host: it sends SIGINT and quits.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/ttydefaults.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "launcher.h"
+#include "vm.h"
+
+static struct {
+	int fd;
+	struct lg_run *run;
+	pthread_t thread;
+} vcpu = { .fd = -1 };
+
+static volatile sig_atomic_t term_signal;
+static struct termios term_saved;
+static int term_raw;
+
+void vcpu_create(const struct lg_vcpu_init *init)
+{
+	void *page;
+
+	vcpu.fd = ioctl(vm_fd(), LG_CREATE_VCPU, init);
+	if (vcpu.fd < 0)
+		die_host("cannot start the guest (LG_CREATE_VCPU)", errno);
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu.fd, 0);
+	if (page == MAP_FAILED)
+		die_host("cannot map the vCPU's run page", errno);
+	vcpu.run = page;
+	vcpu.thread = pthread_self();
+	vm_set_vcpu_thread();
+}
+
+static int vcpu_handle_io(struct lg_run *run)
+{
+	if (run->io.size != 1 && run->io.size != 2 && run->io.size != 4)
+		return -1;
+	if (!run->io.is_write)
+		run->io.data = 0;
+	bus_dispatch_pio(run->io.port, &run->io.data, run->io.size,
+			 run->io.is_write);
+	return 0;
+}
+
+static int vcpu_handle_mmio(struct lg_run *run)
+{
+	unsigned int len = run->mmio.len;
+
+	if (len != 1 && len != 2 && len != 4 && len != 8)
+		return -1;
+	if (!run->mmio.is_write)
+		run->mmio.data = 0;
+	bus_dispatch_mmio(run->mmio.addr, &run->mmio.data, len,
+			  run->mmio.is_write);
+	return 0;
+}
+
+/* Copies the module's reason, trusting neither its NUL nor its bytes. */
+static void vcpu_print_error(const struct lg_run *run)
+{
+	char reason[sizeof(run->error.reason)];
+	size_t i;
+
+	memcpy(reason, run->error.reason, sizeof(reason));
+	reason[sizeof(reason) - 1] = '\0';
+	for (i = 0; reason[i]; i++)
+		if ((unsigned char)reason[i] < ' ')
+			reason[i] = ' ';
+	while (i > 0 && reason[i - 1] == ' ')
+		reason[--i] = '\0';
+	fprintf(stderr, "lguest-launch: the lg module stopped the guest: %s\n",
+		reason[0] ? reason : "(no reason given)");
+}
+
+int vcpu_run(void)
+{
+	struct lg_run *run = vcpu.run;
+	int status;
+
+	for (;;) {
+		/*
+		 * A signal handled after these checks sets immediate_exit,
+		 * so LG_RUN returns at once instead of running the guest.
+		 */
+		__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+		if (term_signal)
+			return 128 + term_signal;
+		if (vm_exit_requested(&status))
+			return status;
+		if (ioctl(vcpu.fd, LG_RUN) < 0) {
+			if (errno != EINTR && errno != EAGAIN)
+				die_host("LG_RUN", errno);
+			continue;
+		}
+
+		switch (run->exit_reason) {
+		case LG_EXIT_IO:
+			if (vcpu_handle_io(run))
+				goto bad_record;
+			break;
+		case LG_EXIT_MMIO:
+			if (vcpu_handle_mmio(run))
+				goto bad_record;
+			break;
+		case LG_EXIT_SHUTDOWN:
+			fprintf(stderr, "lguest-launch: the guest triple-faulted (CPU shutdown)\n");
+			return EXIT_GUEST_CRASH;
+		case LG_EXIT_POWEROFF:
+			return EXIT_SUCCESS;
+		case LG_EXIT_ERROR:
+			vcpu_print_error(run);
+			return EXIT_GUEST_CRASH;
+		default:
+			goto bad_record;
+		}
+	}
+
+bad_record:
+	fprintf(stderr, "lguest-launch: LG_RUN returned a record this launcher does not know (exit %u) — lg module and lguest-launch do not match\n",
+		run->exit_reason);
+	return EXIT_HOST_ERROR;
+}
+
+void vcpu_print_stats(void)
+{
+	if (!vcpu.run)
+		return;
+	fprintf(stderr, "lguest-launch: %llu exits, %llu of them to the launcher\n",
+		(unsigned long long)vcpu.run->stat_exits,
+		(unsigned long long)vcpu.run->stat_user_exits);
+}
+
+/*
+ * A process-wide signal may land on any thread; only the vCPU thread's
+ * LG_RUN needs interrupting, so other threads pass it on.
+ */
+static void on_signal(int sig)
+{
+	if (sig != SIGUSR1)
+		term_signal = sig;
+	if (vcpu.run)
+		__atomic_store_n(&vcpu.run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (vcpu.fd >= 0 && !pthread_equal(pthread_self(), vcpu.thread))
+		pthread_kill(vcpu.thread, SIGUSR1);
+}
+
+void signals_setup(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
+	struct sigaction sa;
+	unsigned int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: LG_RUN must return */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void term_restore(void)
+{
+	if (term_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &term_saved);
+	term_raw = 0;
+}
+
+/*
+ * Raw in and out: the guest's 8250 console and tty layer already send
+ * "\r\n", so output processing would only double the carriage returns.
+ * ISIG stays on with Ctrl-] as the interrupt key (Ctrl-C and Ctrl-Z go to
+ * the guest), so the host user always has a way out.
+ */
+void term_setup(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &term_saved) < 0)
+		return;
+	t = term_saved;
+	cfmakeraw(&t);
+	t.c_lflag |= ISIG;
+	t.c_cc[VINTR] = CTRL(']');
+	t.c_cc[VQUIT] = _POSIX_VDISABLE;
+	t.c_cc[VSUSP] = _POSIX_VDISABLE;
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	atexit(term_restore);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		term_raw = 1;
+}

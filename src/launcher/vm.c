@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM: guest RAM and the /dev/lguest handle.
+ *
+ * Guest RAM is one anonymous, unreserved mapping, never touched up front:
+ * the module faults pages in as the guest uses them, so a 1 GiB guest
+ * that touches 40 MiB costs the host 40 MiB.  The guest sees it as RAM
+ * from 0 up to 3 GiB and, for bigger guests, the rest from 4 GiB, which
+ * leaves 3 - 4 GiB for MMIO (see boot/layout.h): two LG_SET_MEMORY
+ * slots backed by the one mapping.
+ *
+ * Every guest address a device uses goes through guest_ptr(), whose
+ * checks cannot overflow however large the address or length.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "vm.h"
+#include "boot/layout.h"
+
+static struct {
+	int fd;
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint64_t low_size, high_size;
+	pthread_t vcpu_thread;
+	int have_vcpu_thread;
+	atomic_int exit_claimed;	/* the first request wins */
+	atomic_int exit_requested;
+	atomic_int exit_status;
+} vm = { .fd = -1 };
+
+/* "256M", "1G", "65536K"; a bare number is MiB, as with QEMU's -m. */
+int parse_mem_size(const char *arg, uint64_t *bytes)
+{
+	unsigned long long n;
+	unsigned int shift = 20;
+	char *end;
+
+	if (!arg || *arg < '0' || *arg > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		end++;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	if ((*end == 'i' || *end == 'I') && (end[1] == 'B' || end[1] == 'b'))
+		end += 2;	/* "MiB" */
+	else if (*end == 'B' || *end == 'b')
+		end++;		/* "MB" */
+	if (*end)
+		return -EINVAL;
+	if (n > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*bytes = ((uint64_t)n << shift) & ~0xfffULL;
+	return 0;
+}
+
+int check_mem_size(uint64_t bytes, uint64_t host_ram)
+{
+	if (bytes < LAYOUT_MIN_RAM)
+		return -EINVAL;
+	if (host_ram && bytes > host_ram)
+		return -E2BIG;
+	return 0;
+}
+
+uint64_t host_ram_size(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && size > 0 ? (uint64_t)pages * size : 0;
+}
+
+int vm_map_ram(uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	vm.ram = p;
+	vm.ram_size = size;
+	vm.low_size = size < LAYOUT_LOW_RAM_MAX ? size : LAYOUT_LOW_RAM_MAX;
+	vm.high_size = size - vm.low_size;
+	return 0;
+}
+
+void vm_unmap_ram(void)
+{
+	if (vm.ram)
+		munmap(vm.ram, vm.ram_size);
+	vm.ram = NULL;
+	vm.ram_size = vm.low_size = vm.high_size = 0;
+}
+
+void vm_get_ram(struct guest_ram *ram)
+{
+	ram->base = vm.ram;
+	ram->low_size = vm.low_size;
+	ram->high_size = vm.high_size;
+}
+
+void *guest_ptr(uint64_t gpa, uint64_t len)
+{
+	if (gpa < vm.low_size) {
+		if (len > vm.low_size - gpa)
+			return NULL;
+		return vm.ram + gpa;
+	}
+	if (gpa >= LAYOUT_4G && gpa - LAYOUT_4G < vm.high_size) {
+		if (len > vm.high_size - (gpa - LAYOUT_4G))
+			return NULL;
+		return vm.ram + vm.low_size + (gpa - LAYOUT_4G);
+	}
+	return NULL;
+}
+
+__attribute__((noreturn))
+void die_host(const char *what, int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENXIO:
+		die(EXIT_HOST_ERROR, "%s: no such device — is the lg module loaded? try 'sudo modprobe lg'",
+		    what);
+	case EACCES:
+	case EPERM:
+		die(EXIT_HOST_ERROR, "%s: permission denied — add yourself to the 'lguest' group ('sudo adduser $USER lguest', then log in again)",
+		    what);
+	case EBUSY:
+		die(EXIT_HOST_ERROR, "%s: another hypervisor (kvm_amd) holds AMD-V; unload it ('sudo modprobe -r kvm_amd') or set 'options kvm enable_virt_at_load=0'",
+		    what);
+	case ENODEV:
+		die(EXIT_HOST_ERROR, "%s: this CPU has no AMD-V (SVM), or it is disabled in the firmware setup; lguest needs it",
+		    what);
+	case ENOMEM:
+		die(EXIT_HOST_ERROR, "%s: out of memory on the host; try a smaller -m", what);
+	default:
+		die(EXIT_HOST_ERROR, "%s: %s", what, strerror(err));
+	}
+}
+
+static void vm_add_memory(uint64_t gpa, uint64_t size, uint8_t *host)
+{
+	struct lg_memory mem = {
+		.guest_phys = gpa, .size = size, .user_addr = (uintptr_t)host,
+	};
+
+	if (size && ioctl(vm.fd, LG_SET_MEMORY, &mem) < 0)
+		die_host("cannot start the guest (LG_SET_MEMORY)", errno);
+}
+
+void vm_open(void)
+{
+	int version;
+
+	vm.fd = open("/dev/lguest", O_RDWR | O_CLOEXEC);
+	if (vm.fd < 0)
+		die_host("/dev/lguest", errno);
+	version = ioctl(vm.fd, LG_GET_API_VERSION);
+	if (version < 0)
+		die_host("/dev/lguest (LG_GET_API_VERSION)", errno);
+	if (version != LG_API_VERSION)
+		die(EXIT_HOST_ERROR, "the lg module speaks API version %d, this lguest-launch version %d — install matching lguest packages (and reload the module)",
+		    version, LG_API_VERSION);
+	vm_add_memory(0, vm.low_size, vm.ram);
+	vm_add_memory(LAYOUT_4G, vm.high_size, vm.ram + vm.low_size);
+}
+
+int vm_fd(void)
+{
+	return vm.fd;
+}
+
+void vm_interrupt(uint32_t dest, uint32_t vector)
+{
+	struct lg_interrupt irq = { .dest = dest, .vector = vector };
+	static atomic_int warned;
+
+	if (ioctl(vm.fd, LG_INTERRUPT, &irq) < 0 && !atomic_exchange(&warned, 1))
+		fprintf(stderr, "lguest-launch: LG_INTERRUPT(%u, %u): %s\n",
+			dest, vector, strerror(errno));
+}
+
+void vm_set_vcpu_thread(void)
+{
+	vm.vcpu_thread = pthread_self();
+	vm.have_vcpu_thread = 1;
+}
+
+/*
+ * Usually called by a device on the vCPU thread, which checks after every
+ * exit.  From another thread, SIGUSR1 (handled, without SA_RESTART) gets
+ * the vCPU out of LG_RUN with EINTR.
+ */
+void vm_request_exit(int status)
+{
+	if (atomic_exchange(&vm.exit_claimed, 1))
+		return;
+	atomic_store(&vm.exit_status, status);
+	atomic_store(&vm.exit_requested, 1);
+	if (vm.have_vcpu_thread && !pthread_equal(pthread_self(), vm.vcpu_thread))
+		pthread_kill(vm.vcpu_thread, SIGUSR1);
+}
+
+int vm_exit_requested(int *status)
+{
+	if (!atomic_load(&vm.exit_requested))
+		return 0;
+	*status = atomic_load(&vm.exit_status);
+	return 1;
+}
