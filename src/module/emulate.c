@@ -10,6 +10,9 @@
  * LG_RUN is called again.  Anything we cannot decode stops the VM with
  * the instruction bytes in the message, never a guess.
  */
+#include <linux/ktime.h>
+#include <linux/mm.h>
+
 #include "guest_walk.h"
 #include "lg.h"
 #include "svm_defs.h"
@@ -39,6 +42,68 @@ static u64 *lg_reg(struct lg_vcpu *vcpu, unsigned int reg)
 	return &vcpu->regs[reg];
 }
 
+/*
+ * The APIC page in xAPIC mode, which a guest uses only until it turns
+ * on x2APIC: each 16-byte register is the x2APIC MSR 0x800 + offset/16,
+ * except the id (bits 24-31 here), the split ICR and the flat-model
+ * LDR/DFR, which x2APIC does not have.  Bad accesses read 0 and are
+ * dropped, as MMIO raises no #GP.
+ */
+static u32 lg_xapic_read(struct lg_vcpu *vcpu, u32 off)
+{
+	u64 val = 0;
+
+	switch (off) {
+	case 0x20:
+		return vcpu->lapic.id << 24;
+	case 0xd0:
+		return 0;
+	case 0xe0:
+		return 0xffffffff;
+	case 0x310:
+		return vcpu->xapic_icr_hi;
+	default:
+		lapic_read_msr(&vcpu->lapic, 0x800 + off / 16, ktime_get_ns(), &val);
+		return val;
+	}
+}
+
+static void lg_xapic_write(struct lg_vcpu *vcpu, u32 off, u32 val)
+{
+	switch (off) {
+	case 0x20:
+	case 0xd0:
+	case 0xe0:
+		break;
+	case 0x310:
+		vcpu->xapic_icr_hi = val;
+		break;
+	case 0x300:
+		lg_apic_write(vcpu, 0x830, (u64)(vcpu->xapic_icr_hi >> 24) << 32 | val);
+		break;
+	default:
+		lg_apic_write(vcpu, 0x800 + off / 16, val);
+		break;
+	}
+}
+
+static int lg_xapic_access(struct lg_vcpu *vcpu, u64 gpa,
+			   const struct mmio_insn *insn, u64 wval)
+{
+	u32 off = gpa & 0xfff;
+	u64 *reg;
+
+	if ((off & 0xf) || insn->size != 4)
+		return 0;		/* only aligned 32-bit accesses exist */
+	if (insn->is_write) {
+		lg_xapic_write(vcpu, off, wval);
+	} else {
+		reg = lg_reg(vcpu, insn->reg);
+		*reg = mmio_merge_read(insn, *reg, lg_xapic_read(vcpu, off));
+	}
+	return 0;
+}
+
 int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 {
 	struct lg_vmcb *vmcb = vcpu->vmcb;
@@ -63,14 +128,20 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 		return 1;
 	}
 
+	for (i = 0; i < 16; i++)
+		regs[i] = *lg_reg(vcpu, i);
+	if (!vcpu->x2apic && (gpa & PAGE_MASK) == LG_APIC_BASE) {
+		lg_skip(vcpu, insn.len);
+		return lg_xapic_access(vcpu, gpa, &insn,
+				       mmio_write_value(&insn, regs));
+	}
+
 	run->exit_reason = LG_EXIT_MMIO;
 	run->mmio.addr = gpa;
 	run->mmio.len = insn.size;
 	run->mmio.is_write = insn.is_write;
 	run->mmio.data = 0;
 	if (insn.is_write) {
-		for (i = 0; i < 16; i++)
-			regs[i] = *lg_reg(vcpu, i);
 		run->mmio.data = mmio_write_value(&insn, regs);
 	} else {
 		vcpu->pending = LG_PENDING_MMIO_READ;

@@ -47,6 +47,8 @@ struct lg_vcpu {
 
 	/* Interrupts: set from any context, folded into the APIC model. */
 	struct lg_lapic lapic;
+	bool x2apic;		/* else xAPIC, reached by MMIO (emulate.c) */
+	u32 xapic_icr_hi;
 	unsigned long irq_pending[256 / BITS_PER_LONG];
 	atomic_t kicked;	/* irq_pending or timer_fired changed */
 	bool timer_fired;
@@ -120,6 +122,7 @@ void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4]);
 /* msr.c */
 int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val);
 int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val);
+int lg_apic_write(struct lg_vcpu *vcpu, u32 msr, u64 val);
 
 /* pvclock.c */
 void lg_pvclock_update(struct lg_vcpu *vcpu);
@@ -135,6 +138,9 @@ void lg_irq_inject(struct lg_vcpu *vcpu);
 bool lg_irq_wakeup_due(struct lg_vcpu *vcpu);
 void lg_irq_timer_rearm(struct lg_vcpu *vcpu);
 void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi);
+
+/* msr.c, emulate.c: the local APIC's page while it is in xAPIC mode */
+#define LG_APIC_BASE		0xfee00000ULL
 
 /* emulate.c */
 int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa);

@@ -14,7 +14,6 @@
 #include "lg.h"
 #include "svm_defs.h"
 
-#define LG_APIC_BASE		0xfee00000ULL
 #define APIC_BASE_BSP		BIT_ULL(8)
 #define APIC_BASE_EXTD		BIT_ULL(10)
 #define APIC_BASE_EN		BIT_ULL(11)
@@ -23,10 +22,32 @@
 #define LG_MSR_KVM_WALL_CLOCK	0x4b564d00
 #define LG_MSR_KVM_SYSTEM_TIME	0x4b564d01
 
+/*
+ * The APIC starts in xAPIC mode, as after a BIOS: Linux switches it to
+ * x2APIC itself (a KVM guest may, without interrupt remapping), and 6.1
+ * reads its id through the xAPIC page before it would use a pre-enabled
+ * x2APIC.  After the switch there is no way back, as on real CPUs.
+ */
 static u64 lg_apic_base(struct lg_vcpu *vcpu)
 {
-	return LG_APIC_BASE | APIC_BASE_EN | APIC_BASE_EXTD |
+	return LG_APIC_BASE | APIC_BASE_EN |
+	       (vcpu->x2apic ? APIC_BASE_EXTD : 0) |
 	       (vcpu->lapic.id == 0 ? APIC_BASE_BSP : 0);
+}
+
+/* A write to an x2APIC register (MSR numbering), in either mode. */
+int lg_apic_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
+{
+	struct lapic_write_out out;
+	int ret;
+
+	ret = lapic_write_msr(&vcpu->lapic, msr, val, ktime_get_ns(), &out);
+	if (ret == LAPIC_WRITE_GP)
+		return -1;
+	if (ret == LAPIC_WRITE_IPI)
+		lg_irq_ipi(vcpu, &out.ipi);
+	lg_irq_timer_rearm(vcpu);
+	return 0;
 }
 
 int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
@@ -34,7 +55,8 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
 
 	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST)
-		return lapic_read_msr(&vcpu->lapic, msr, ktime_get_ns(), val);
+		return vcpu->x2apic ?
+			lapic_read_msr(&vcpu->lapic, msr, ktime_get_ns(), val) : -1;
 
 	switch (msr) {
 	case MSR_EFER:
@@ -82,18 +104,8 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 {
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
 	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
-	struct lapic_write_out out;
-	int ret;
-
-	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST) {
-		ret = lapic_write_msr(&vcpu->lapic, msr, val, ktime_get_ns(), &out);
-		if (ret == LAPIC_WRITE_GP)
-			return -1;
-		if (ret == LAPIC_WRITE_IPI)
-			lg_irq_ipi(vcpu, &out.ipi);
-		lg_irq_timer_rearm(vcpu);
-		return 0;
-	}
+	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST)
+		return vcpu->x2apic ? lg_apic_write(vcpu, msr, val) : -1;
 
 	switch (msr) {
 	case MSR_EFER:
@@ -103,7 +115,12 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 		s->efer = (val & ~EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
 		return 0;
 	case MSR_IA32_APICBASE:
-		/* The x2APIC stays on at 0xfee00000; nothing else is offered. */
+		if (!vcpu->x2apic && (val & APIC_BASE_EXTD)) {
+			vcpu->x2apic = true;
+			if (val == lg_apic_base(vcpu))
+				return 0;
+			vcpu->x2apic = false;
+		}
 		return val == lg_apic_base(vcpu) ? 0 : -1;
 	case MSR_IA32_TSC_DEADLINE:
 		lapic_set_tsc_deadline(&vcpu->lapic, val,
