@@ -32,6 +32,7 @@
  */
 #define DEFAULT_CMDLINE	"console=ttyS0 reboot=k panic=-1 acpi=off"
 #define DEFAULT_MEM	(256ULL << 20)
+#define NR_VCPUS	1	/* the MP table, the IOAPIC id and LG_CREATE_VCPU agree */
 
 struct options {
 	uint64_t mem;
@@ -213,7 +214,7 @@ static void write_boot_data(const struct options *opt,
 	if (n < 0 || (size_t)n >= sizeof(cmdline))
 		die(EXIT_BAD_INPUT, "kernel command line too long (-a)");
 	if (zero_page_setup(ram, kernel, cmdline, initrd_addr, initrd_size) ||
-	    mptable_setup(ram, 1))
+	    mptable_setup(ram, NR_VCPUS))
 		die(EXIT_BAD_INPUT, "%s", boot_error());
 	if (opt->verbose)
 		fprintf(stderr, "lguest-launch: %lluM of RAM, command line \"%s\"\n",
@@ -226,7 +227,7 @@ static void write_boot_data(const struct options *opt,
  */
 static void devices_init(void)
 {
-	if (ioapic_init() || serial_init(STDIN_FILENO, STDOUT_FILENO) ||
+	if (ioapic_init(NR_VCPUS) || serial_init(STDIN_FILENO, STDOUT_FILENO) ||
 	    i8042_init() || rtc_init() || debug_exit_init() || pci_init())
 		die(EXIT_HOST_ERROR, "cannot set up the guest's devices");
 	atexit(serial_flush);	/* the guest's last words, on every exit */

@@ -78,6 +78,7 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 		*val = vcpu->pvclock_gpa;
 		return 0;
 	case MSR_IA32_UCODE_REV:	/* also AMD's patch level */
+	case MSR_K8_INT_PENDING_MSG:	/* no C1E: nothing pending */
 	case MSR_K7_HWCR:
 	case MSR_IA32_DEBUGCTLMSR:
 		*val = 0;
