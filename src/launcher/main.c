@@ -228,7 +228,8 @@ static void write_boot_data(const struct options *opt,
 static void devices_init(void)
 {
 	if (ioapic_init(NR_VCPUS) || serial_init(STDIN_FILENO, STDOUT_FILENO) ||
-	    i8042_init() || rtc_init() || debug_exit_init() || pci_init())
+	    i8042_init() || rtc_init() || debug_exit_init() || pci_init() ||
+	    pvpanic_init(1))
 		die(EXIT_HOST_ERROR, "cannot set up the guest's devices");
 	atexit(serial_flush);	/* the guest's last words, on every exit */
 }

@@ -106,6 +106,10 @@ int pci_set_bar(struct pci_dev *dev, unsigned int bar, uint64_t addr,
  */
 int pci_add_cap(struct pci_dev *dev, uint8_t id, unsigned int len);
 int pci_register_device(struct pci_dev *dev, unsigned int slot);
+uint64_t pci_alloc_mmio(uint64_t size);
+
+/* pvpanic-pci (1b36:0011): a guest kernel panic stops the launcher. */
+int pvpanic_init(unsigned int slot);
 
 /* Little-endian helpers for config space, shared with PCI devices. */
 static inline uint32_t pci_cfg_get(const struct pci_dev *dev, unsigned int off,

@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "boot/layout.h"
 #include "bus.h"
 #include "legacy.h"
 
@@ -56,6 +57,7 @@ static struct pci {
 	uint32_t addr;
 	struct pci_dev *slot[PCI_MAX_SLOTS];
 	struct pci_dev host_bridge;
+	uint64_t mmio_next;	/* pci_alloc_mmio() hands out from here up */
 } pci = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 void pci_dev_init(struct pci_dev *dev, uint16_t vendor, uint16_t device,
@@ -208,12 +210,27 @@ static void pci_addr_io(void *opaque, uint64_t offset, void *data,
 	pthread_mutex_unlock(&pci.lock);
 }
 
+/*
+ * Room for a BAR of @size bytes (a power of two, naturally aligned) in the
+ * window between the top of low RAM and the IOAPIC; 0 when it is full.
+ */
+uint64_t pci_alloc_mmio(uint64_t size)
+{
+	uint64_t addr = (pci.mmio_next + size - 1) & ~(size - 1);
+
+	if (addr + size > LAYOUT_PCI_MMIO_END || addr + size < addr)
+		return 0;
+	pci.mmio_next = addr + size;
+	return addr;
+}
+
 int pci_init(void)
 {
 	int err;
 
 	pthread_mutex_lock(&pci.lock);
 	pci.addr = 0;
+	pci.mmio_next = LAYOUT_PCI_MMIO;
 	memset(pci.slot, 0, sizeof(pci.slot));
 	pci_dev_init(&pci.host_bridge, 0x1b36, 0x0008, 0x060000, 0);
 	pci.slot[0] = &pci.host_bridge;
