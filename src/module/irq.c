@@ -79,10 +79,10 @@ int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector)
 
 	if (vector < 16 || vector > 255)
 		return -EINVAL;
-	for (i = 0; i < READ_ONCE(vm->nr_vcpus); i++) {
-		struct lg_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
+	for (i = 0; i < smp_load_acquire(&vm->nr_vcpus); i++) {
+		struct lg_vcpu *vcpu = vm->vcpus[i];
 
-		if (vcpu && vcpu->lapic.id == dest) {
+		if (vcpu->lapic.id == dest) {
 			set_bit(vector, vcpu->irq_pending);
 			lg_vcpu_kick(vcpu);
 			return 0;
@@ -102,10 +102,10 @@ void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
 
 	if (ipi->mode != LAPIC_DM_FIXED && ipi->mode != LAPIC_DM_LOWEST)
 		return;
-	for (i = 0; i < READ_ONCE(vm->nr_vcpus); i++) {
-		struct lg_vcpu *to = READ_ONCE(vm->vcpus[i]);
+	for (i = 0; i < smp_load_acquire(&vm->nr_vcpus); i++) {
+		struct lg_vcpu *to = vm->vcpus[i];
 
-		if (to && to != vcpu && lapic_ipi_targets(&to->lapic, ipi)) {
+		if (to != vcpu && lapic_ipi_targets(&to->lapic, ipi)) {
 			set_bit(ipi->vector, to->irq_pending);
 			lg_vcpu_kick(to);
 		}

@@ -30,10 +30,11 @@ static void lg_vm_free(struct kref *ref)
 	struct lg_vm *vm = container_of(ref, struct lg_vm, ref);
 	int i;
 
-	for (i = 0; i < vm->nr_vcpus; i++)
-		lg_vcpu_destroy(vm->vcpus[i]);
+	/* First the notifier: it looks at the vCPUs. */
 	if (vm->mn_registered)
 		mmu_notifier_unregister(&vm->mn, vm->mm);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		lg_vcpu_destroy(vm->vcpus[i]);
 	lg_npt_destroy(vm);
 	lg_asid_free(vm->asid);
 	mmdrop(vm->mm);
@@ -123,7 +124,8 @@ static int lg_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct lg_vcpu *vcpu = file->private_data;
 
-	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
+	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	return remap_pfn_range(vma, vma->vm_start,
 			       virt_to_phys(vcpu->run) >> PAGE_SHIFT,
@@ -180,7 +182,8 @@ static int lg_create_vcpu(struct lg_vm *vm,
 		lg_vcpu_destroy(vcpu);
 		goto out;
 	}
-	vm->vcpus[vm->nr_vcpus++] = vcpu;
+	vm->vcpus[vm->nr_vcpus] = vcpu;
+	smp_store_release(&vm->nr_vcpus, vm->nr_vcpus + 1);	/* irq.c, npt.c */
 out:
 	mutex_unlock(&vm->lock);
 	return fd;

@@ -199,11 +199,9 @@ static void lg_flush_guest_tlbs(struct lg_vm *vm)
 {
 	int i;
 
-	for (i = 0; i < READ_ONCE(vm->nr_vcpus); i++) {
-		struct lg_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
+	for (i = 0; i < smp_load_acquire(&vm->nr_vcpus); i++) {
+		struct lg_vcpu *vcpu = vm->vcpus[i];
 
-		if (!vcpu)
-			continue;
 		atomic_set(&vcpu->tlb_flush, 1);
 		smp_mb__after_atomic();
 		if (atomic_read(&vcpu->in_guest))
