@@ -334,13 +334,17 @@ void lg_skip(struct lg_vcpu *vcpu, unsigned int len)
 	vcpu->vmcb->control.int_state &= ~LG_INT_SHADOW;
 }
 
-/* Enter the guest once; returns with the #VMEXIT in the VMCB. */
-static void lg_svm_enter(struct lg_vcpu *vcpu)
+/*
+ * Enter the guest once.  Returns 0 with the #VMEXIT in the VMCB, 1 when
+ * an interrupt arrived just before entry (nothing ran: go round again),
+ * or -EBUSY when this CPU's AMD-V could not be turned on.
+ */
+static int lg_svm_enter(struct lg_vcpu *vcpu)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	atomic_t err = ATOMIC_INIT(0);
+	int cpu, ret = 0;
 	bool flush;
-	int cpu;
 
 	kernel_fpu_begin();
 	asm volatile("fxrstorq %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
@@ -350,7 +354,7 @@ static void lg_svm_enter(struct lg_vcpu *vcpu)
 		/* A CPU that came online after the first VM started. */
 		lg_svm_enable_cpu(&err);
 		if (atomic_read(&err)) {
-			c->exit_code = LG_EXIT_INVALID;
+			ret = -EBUSY;
 			goto out;
 		}
 	}
@@ -359,7 +363,7 @@ static void lg_svm_enter(struct lg_vcpu *vcpu)
 	smp_mb__after_atomic();
 	if (lg_irq_wakeup_due(vcpu)) {
 		/* Something arrived since we looked: go round again. */
-		c->exit_code = LG_EXIT_INTR;
+		ret = 1;
 		goto leave;
 	}
 	flush = atomic_xchg(&vcpu->tlb_flush, 0) || vcpu->last_cpu != cpu;
@@ -377,6 +381,7 @@ out:
 	local_irq_enable();
 	asm volatile("fxsaveq %0" : "=m"(*(u8 (*)[512])vcpu->fpu));
 	kernel_fpu_end();
+	return ret;
 }
 
 /*
@@ -599,7 +604,17 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 		cond_resched();
 		lg_irq_sync(vcpu);
 		lg_irq_inject(vcpu);
-		lg_svm_enter(vcpu);
+		ret = lg_svm_enter(vcpu);
+		if (ret > 0) {
+			ret = 0;
+			continue;
+		}
+		if (ret < 0) {
+			lg_vcpu_stop(vcpu, "AMD-V is held by another hypervisor on CPU %d",
+				     raw_smp_processor_id());
+			ret = 1;
+			break;
+		}
 		ret = lg_handle_exit(vcpu);
 	}
 	WRITE_ONCE(vcpu->task, NULL);
