@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest RAM is faulted in, not pinned: a 1 GiB guest that has booted to
+# init costs its launcher less than 64 MiB of resident memory.
+# needs: launcher guest-kernel guest-test
+# timeout: 600
+
+lgtest_check insmod insmod "$LG_KO" || exit 0
+lguest-launch -m 1G -a "lgtest=wait LGTEST_WAIT=30" -i /guest/test-initramfs \
+	/guest/bzImage >/tmp/mem.log 2>&1 &
+pid=$!
+i=0
+until grep -q 'LGGUEST waiting' /tmp/mem.log || [ $i -ge 300 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+rss=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$pid/status)
+echo "  | launcher RSS: ${rss} kB"
+if [ -n "$rss" ] && [ "$rss" -lt 65536 ]; then
+	lgtest_pass rss-under-64m
+else
+	lgtest_fail rss-under-64m "VmRSS ${rss:-?} kB"
+fi
+wait $pid
+lgtest_check exit-0 [ $? = 0 ]
