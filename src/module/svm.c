@@ -538,6 +538,15 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	case LG_EXIT_READ_DR0 ... LG_EXIT_READ_DR0 + 3:
 	case LG_EXIT_WRITE_DR0 ... LG_EXIT_WRITE_DR0 + 3:
 		return lg_emulate_mov_dr(vcpu, code & 3, code >= LG_EXIT_WRITE_DR0);
+	case LG_EXIT_VMMCALL:
+		/*
+		 * A KVM hypercall: we offer none, and answer as KVM does for
+		 * an unknown one (-KVM_ENOSYS), since some guest drivers
+		 * (ptp_kvm) call before they check.
+		 */
+		vcpu->vmcb->save.rax = (u64)-1000;
+		lg_skip(vcpu, 3);
+		return 0;
 	case LG_EXIT_SHUTDOWN:
 		vcpu->run->exit_reason = LG_EXIT_SHUTDOWN;
 		return 1;

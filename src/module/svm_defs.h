@@ -189,6 +189,7 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_EXIT_TASK_SWITCH	0x07d
 #define LG_EXIT_SHUTDOWN	0x07f
 #define LG_EXIT_VMRUN		0x080
+#define LG_EXIT_VMMCALL		0x081
 #define LG_EXIT_RDTSCP		0x087
 #define LG_EXIT_WBINVD		0x089
 #define LG_EXIT_XSETBV		0x08d
