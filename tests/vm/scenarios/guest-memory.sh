@@ -13,7 +13,7 @@ until grep -q 'LGGUEST waiting' /tmp/mem.log || [ $i -ge 300 ]; do
 	sleep 1
 	i=$((i + 1))
 done
-rss=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$pid/status)
+rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status)
 echo "  | launcher RSS: ${rss} kB"
 if [ -n "$rss" ] && [ "$rss" -lt 65536 ]; then
 	lgtest_pass rss-under-64m
