@@ -514,31 +514,31 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	lg_reinject(vcpu);
 
 	switch (code) {
-	case LG_EXIT_INTR:
-	case LG_EXIT_NMI:
-	case LG_EXIT_SMI:
+	case LG_VMEXIT_INTR:
+	case LG_VMEXIT_NMI:
+	case LG_VMEXIT_SMI:
 		return 0;
-	case LG_EXIT_VINTR:
+	case LG_VMEXIT_VINTR:
 		c->int_ctl &= ~LG_V_IRQ;
 		c->intercept_misc1 &= ~LG_ICPT_VINTR;
 		return 0;
-	case LG_EXIT_CPUID:
+	case LG_VMEXIT_CPUID:
 		return lg_exit_cpuid(vcpu);
-	case LG_EXIT_MSR:
+	case LG_VMEXIT_MSR:
 		return lg_exit_msr(vcpu);
-	case LG_EXIT_IOIO:
+	case LG_VMEXIT_IOIO:
 		return lg_exit_io(vcpu);
-	case LG_EXIT_HLT:
+	case LG_VMEXIT_HLT:
 		return lg_exit_hlt(vcpu);
-	case LG_EXIT_NPF:
+	case LG_VMEXIT_NPF:
 		return lg_exit_npf(vcpu);
-	case LG_EXIT_INVD:
+	case LG_VMEXIT_INVD:
 		lg_skip(vcpu, 2);	/* as WBINVD, which we let run */
 		return 0;
-	case LG_EXIT_READ_DR0 ... LG_EXIT_READ_DR0 + 3:
-	case LG_EXIT_WRITE_DR0 ... LG_EXIT_WRITE_DR0 + 3:
-		return lg_emulate_mov_dr(vcpu, code & 3, code >= LG_EXIT_WRITE_DR0);
-	case LG_EXIT_VMMCALL:
+	case LG_VMEXIT_READ_DR0 ... LG_VMEXIT_READ_DR0 + 3:
+	case LG_VMEXIT_WRITE_DR0 ... LG_VMEXIT_WRITE_DR0 + 3:
+		return lg_emulate_mov_dr(vcpu, code & 3, code >= LG_VMEXIT_WRITE_DR0);
+	case LG_VMEXIT_VMMCALL:
 		/*
 		 * A KVM hypercall: we offer none, and answer as KVM does for
 		 * an unknown one (-KVM_ENOSYS), since some guest drivers
@@ -547,21 +547,21 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 		vcpu->vmcb->save.rax = (u64)-1000;
 		lg_skip(vcpu, 3);
 		return 0;
-	case LG_EXIT_SHUTDOWN:
+	case LG_VMEXIT_SHUTDOWN:
 		vcpu->run->exit_reason = LG_EXIT_SHUTDOWN;
 		return 1;
-	case LG_EXIT_INVALID:
+	case LG_VMEXIT_INVALID:
 		lg_vcpu_stop(vcpu, "VMRUN refused the guest state (invalid VMCB)");
 		return 1;
-	case LG_EXIT_RDPMC:
-	case LG_EXIT_INVLPGA:
-	case LG_EXIT_TASK_SWITCH:
+	case LG_VMEXIT_RDPMC:
+	case LG_VMEXIT_INVLPGA:
+	case LG_VMEXIT_TASK_SWITCH:
 		lg_vcpu_stop(vcpu, "guest did something unsupported (exit 0x%llx) at rip 0x%llx",
 			     code, vcpu->vmcb->save.rip);
 		return 1;
 	default:
 		/* VMRUN, VMMCALL, RDTSCP, XSETBV, MONITOR, ...: not for guests. */
-		if (code >= LG_EXIT_VMRUN && code <= 0xa4) {
+		if (code >= LG_VMEXIT_VMRUN && code <= 0xa4) {
 			lg_inject_ud(vcpu);
 			return 0;
 		}

@@ -171,30 +171,30 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_NESTED_CTL_NP_ENABLE	BIT(0)
 
 /* Exit codes */
-#define LG_EXIT_READ_DR0	0x020
-#define LG_EXIT_WRITE_DR0	0x030
-#define LG_EXIT_EXCP_BASE	0x040
-#define LG_EXIT_INTR		0x060
-#define LG_EXIT_NMI		0x061
-#define LG_EXIT_SMI		0x062
-#define LG_EXIT_INIT		0x063
-#define LG_EXIT_VINTR		0x064
-#define LG_EXIT_RDPMC		0x06f
-#define LG_EXIT_CPUID		0x072
-#define LG_EXIT_INVD		0x076
-#define LG_EXIT_HLT		0x078
-#define LG_EXIT_INVLPGA		0x07a
-#define LG_EXIT_IOIO		0x07b
-#define LG_EXIT_MSR		0x07c
-#define LG_EXIT_TASK_SWITCH	0x07d
-#define LG_EXIT_SHUTDOWN	0x07f
-#define LG_EXIT_VMRUN		0x080
-#define LG_EXIT_VMMCALL		0x081
-#define LG_EXIT_RDTSCP		0x087
-#define LG_EXIT_WBINVD		0x089
-#define LG_EXIT_XSETBV		0x08d
-#define LG_EXIT_NPF		0x400
-#define LG_EXIT_INVALID		((u64)-1)
+#define LG_VMEXIT_READ_DR0	0x020
+#define LG_VMEXIT_WRITE_DR0	0x030
+#define LG_VMEXIT_EXCP_BASE	0x040
+#define LG_VMEXIT_INTR		0x060
+#define LG_VMEXIT_NMI		0x061
+#define LG_VMEXIT_SMI		0x062
+#define LG_VMEXIT_INIT		0x063
+#define LG_VMEXIT_VINTR		0x064
+#define LG_VMEXIT_RDPMC		0x06f
+#define LG_VMEXIT_CPUID		0x072
+#define LG_VMEXIT_INVD		0x076
+#define LG_VMEXIT_HLT		0x078
+#define LG_VMEXIT_INVLPGA		0x07a
+#define LG_VMEXIT_IOIO		0x07b
+#define LG_VMEXIT_MSR		0x07c
+#define LG_VMEXIT_TASK_SWITCH	0x07d
+#define LG_VMEXIT_SHUTDOWN	0x07f
+#define LG_VMEXIT_VMRUN		0x080
+#define LG_VMEXIT_VMMCALL		0x081
+#define LG_VMEXIT_RDTSCP		0x087
+#define LG_VMEXIT_WBINVD		0x089
+#define LG_VMEXIT_XSETBV		0x08d
+#define LG_VMEXIT_NPF		0x400
+#define LG_VMEXIT_INVALID		((u64)-1)
 
 /* IOIO exit_info_1 */
 #define LG_IOIO_IN		BIT(0)

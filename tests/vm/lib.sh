@@ -1,0 +1,494 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The test VM harness.  This machine has no usable SVM, but QEMU's TCG
+# emulates it (-cpu qemu64,+svm,+npt), so every VM test boots a stock
+# Debian kernel in QEMU, loads lg.ko there and runs one scenario script
+# (tests/vm/scenarios/NAME.sh) as the test VM's init job.  The script
+# prints "LGTEST: PASS name" / "LGTEST: FAIL name reason" and the VM's
+# init ends with "LGTEST-DONE"; this file turns that into the suite's
+# "PASS: vm NAME name" lines.  A console without LGTEST-DONE (timeout,
+# panic) is a failure.  README.md here documents the scenario format.
+#
+# Sourced by tests/vm/run and tests/vm/demo, which call vm_setup once and
+# then vm_scenario per scenario.  Expensive inputs (the kernel .deb and
+# the modules taken from it) are cached by package version under
+# ~/.cache/lguest/kernel/; the rest (lg.ko, launcher, initramfs) is
+# rebuilt in a scratch folder on every run, which takes seconds.
+
+LG_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VM_DIR=$LG_REPO/tests/vm
+# shellcheck source=debian-kernel.sh
+. "$VM_DIR/debian-kernel.sh"
+
+VM_CPU_DEFAULT="qemu64,+svm,+npt"
+VM_TIMEOUT_DEFAULT=300
+VM_MEMORY_DEFAULT=2048
+# Modules the test VM gets besides lg.ko, with everything they depend
+# on: KVM for the coexistence test and the QEMU+KVM benchmark, tun for
+# the launcher's tap back-end.
+VM_MODULES=${VM_MODULES:-"kvm_amd tun"}
+VM_LOGDIR=${LG_VM_LOGDIR:-${TMPDIR:-/tmp}/lguest-vm-logs}
+
+vm_log() { echo "vm: $*" >&2; }
+
+# ---------------------------------------------------------------------------
+# The test VM's kernel: a Debian kernel image, by flavour (LG_TEST_KERNEL=
+# "" for Debian 12's default, "6.12" for linux-image-6.12-amd64).  Sets
+# VM_KREL (uname -r inside), VM_KPKG, VM_KVER, VM_KCACHE, the cached
+# folder with root/lib/modules/$VM_KREL (the modules above, uncompressed,
+# depmod run), and VM_KIMAGE, the image QEMU boots: vmlinux when it can be
+# had (see vm_extract_vmlinux), else vmlinuz.
+VM_KCACHE_FORMAT=2	# bump when the cached folder's layout changes
+vm_kernel() {
+	local meta dir tmp x moddir m
+	meta=$(lg_flavour_meta image "${LG_TEST_KERNEL:-}")
+	read -r VM_KPKG VM_KVER <<<"$(lg_meta_target "$meta")"
+	[ -n "$VM_KPKG" ] || return 1
+	VM_KREL=${VM_KPKG#linux-image-}
+	dir=$LG_CACHE/kernel/${VM_KPKG}_$VM_KVER
+	VM_KCACHE=$dir
+	VM_KIMAGE=$dir/vmlinuz
+	[ ! -f "$dir/vmlinux" ] || VM_KIMAGE=$dir/vmlinux
+	[ -f "$dir/.ready-$VM_KCACHE_FORMAT" ] && return 0
+
+	vm_log "fetching $VM_KPKG $VM_KVER (first run only)"
+	tmp=$dir.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp/deb"
+	(cd "$tmp/deb" && lg_apt_get -o APT::Sandbox::User=root download "$VM_KPKG=$VM_KVER" >&2)
+	x=$tmp/x
+	dpkg-deb -x "$tmp"/deb/*.deb "$x"
+	cp "$x/boot/vmlinuz-$VM_KREL" "$tmp/vmlinuz"
+	vm_extract_vmlinux "$tmp/vmlinuz" "$tmp/vmlinux" || rm -f "$tmp/vmlinux"
+	# Newer kernels ship /usr/lib/modules; depmod -b wants lib/modules.
+	if [ ! -d "$x/lib/modules/$VM_KREL" ]; then
+		mkdir -p "$x/lib"
+		ln -s ../usr/lib/modules "$x/lib/modules"
+	fi
+	moddir=$x/lib/modules/$VM_KREL
+	depmod -b "$x" "$VM_KREL"
+	mkdir -p "$tmp/root/lib/modules/$VM_KREL"
+	for m in $VM_MODULES; do
+		modprobe -d "$x" -S "$VM_KREL" --show-depends "$m" |
+			awk '$1 == "insmod" { print $2 }'
+	done | sort -u | while read -r m; do
+		m=${m#"$moddir"/}
+		mkdir -p "$tmp/root/lib/modules/$VM_KREL/${m%/*}"
+		cp "$moddir/$m" "$tmp/root/lib/modules/$VM_KREL/$m"
+	done
+	# busybox's modprobe reads plain .ko only.
+	find "$tmp/root" -name '*.ko.xz' -exec xz -d {} +
+	find "$tmp/root" -name '*.ko.zst' -exec zstd -q -d --rm {} +
+	find "$tmp/root" -name '*.ko.gz' -exec gzip -d {} +
+	for m in modules.builtin modules.builtin.modinfo modules.order; do
+		[ ! -f "$moddir/$m" ] || cp "$moddir/$m" "$tmp/root/lib/modules/$VM_KREL/"
+	done
+	depmod -b "$tmp/root" "$VM_KREL"
+	rm -rf "$x" "$tmp/deb"
+	touch "$tmp/.ready-$VM_KCACHE_FORMAT"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	VM_KIMAGE=$dir/vmlinuz
+	[ ! -f "$dir/vmlinux" ] || VM_KIMAGE=$dir/vmlinux
+}
+
+# Under TCG a Debian bzImage spends 10-15 s decompressing itself before
+# its first line.  The same kernel's vmlinux, booted by QEMU through its
+# PVH entry (CONFIG_PVH, Debian has it), skips that: the test VM reaches
+# init in about 5 s instead of 20.  Finds the compressed payload by its
+# magic, as the kernel's scripts/extract-vmlinux does; succeeds only with
+# an ELF that has the PVH note (Xen note type 0x12).
+vm_extract_vmlinux() {
+	local in=$1 out=$2 magic off
+	for magic in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
+		for off in $(LC_ALL=C grep -obUaP "${magic#*:}" "$in" | cut -d: -f1 | head -n 3); do
+			tail -c +$((off + 1)) "$in" | "${magic%%:*}" -dc >"$out" 2>/dev/null || true
+			if readelf -n "$out" 2>/dev/null | grep -q 'Xen.*0x00000012'; then
+				return 0
+			fi
+		done
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------------------
+# What gets built each run, into $VM_BUILD.
+
+# lg.ko for the test VM's kernel, from a scratch copy of the sources.
+# Kept under ~/.cache/lguest/lg-ko/ keyed by the sources, the headers'
+# version and the compiler, so runs that change only the launcher or the
+# tests skip kbuild (10-20 s).
+vm_build_module() {
+	local kdir src=$VM_BUILD/module key cache
+	kdir=$(lg_host_headers "$VM_KREL")
+	lg_copy_module_src "$LG_REPO" "$src"
+	key=$( (cd "$src" && find . -type f | LC_ALL=C sort | xargs sha256sum
+		dpkg-query -W -f='${Version}' "linux-headers-$VM_KREL"
+		gcc --version | head -n 1) | sha256sum | cut -c1-16)
+	cache=$LG_CACHE/lg-ko/$VM_KREL-$key
+	VM_LGKO=$cache/lg.ko
+	[ ! -f "$VM_LGKO" ] || { touch "$cache"; return 0; }
+	if ! make -C "$kdir" M="$src/src/module" modules >"$VM_BUILD/module.log" 2>&1; then
+		cat "$VM_BUILD/module.log" >&2
+		echo "lg.ko does not build for $VM_KREL" >&2
+		return 1
+	fi
+	mkdir -p "$cache.tmp"
+	cp "$src/src/module/lg.ko" "$cache.tmp/"
+	rm -rf "$cache"
+	mv "$cache.tmp" "$cache"
+	find "$LG_CACHE/lg-ko" -mindepth 1 -maxdepth 1 -mtime +14 -exec rm -rf {} +
+}
+
+# lguest-launch, linked statically (the test VM has no libc), from a
+# scratch copy.  It may not build yet: then scenarios that need it fail
+# with VM_LAUNCHER_ERR and the others still run.
+vm_build_launcher() {
+	local dst=$VM_BUILD/launcher
+	VM_LAUNCHER=
+	VM_LAUNCHER_ERR=
+	mkdir -p "$dst/src"
+	cp "$LG_REPO/VERSION" "$dst/"
+	cp -r "$LG_REPO/src/launcher" "$LG_REPO/src/include" "$dst/src/"
+	find "$dst/src/launcher" \( -name '*.o' -o -name lguest-launch \) -delete
+	if make -C "$dst/src/launcher" LDFLAGS=-static lguest-launch \
+			>"$VM_BUILD/launcher.log" 2>&1 &&
+			[ -x "$dst/src/launcher/lguest-launch" ]; then
+		VM_LAUNCHER=$dst/src/launcher/lguest-launch
+	else
+		VM_LAUNCHER_ERR="lguest-launch does not build (log: $VM_BUILD/launcher.log)"
+	fi
+}
+
+# tests/vm/progs/*.c, static.  Sets VM_PROGS to "path path ..."; a program
+# that does not compile is reported and left out.
+vm_build_progs() {
+	local c name
+	VM_PROGS=
+	mkdir -p "$VM_BUILD/progs"
+	for c in "$VM_DIR"/progs/*.c; do
+		[ -f "$c" ] || continue
+		name=$(basename "$c" .c)
+		if gcc -static -O2 -Wall -Wextra -Werror -I"$LG_REPO/src/include" \
+				-o "$VM_BUILD/progs/$name" "$c" \
+				>"$VM_BUILD/progs/$name.log" 2>&1; then
+			VM_PROGS="$VM_PROGS $VM_BUILD/progs/$name"
+		else
+			echo "FAIL: vm prog $name (does not compile)"
+			sed 's/^/    /' "$VM_BUILD/progs/$name.log"
+			VM_SETUP_FAILED=1
+		fi
+	done
+}
+
+# The guest kit (guest/build-kernel prints a cached bzImage's path;
+# guest/build-initramfs builds the default guest's initramfs).  Built only
+# when a scenario asks for it, since a cold guest kernel takes minutes.
+vm_guest_kernel() {
+	[ -z "${VM_GUEST_KERNEL+x}" ] || return 0
+	VM_GUEST_KERNEL=
+	VM_GUEST_KERNEL_ERR=
+	if [ ! -x "$LG_REPO/guest/build-kernel" ]; then
+		VM_GUEST_KERNEL_ERR="guest/build-kernel does not exist yet"
+		return 0
+	fi
+	vm_log "guest kernel: guest/build-kernel (minutes the first time, then cached)"
+	if VM_GUEST_KERNEL=$("$LG_REPO/guest/build-kernel" 2>"$VM_BUILD/guest-kernel.log") &&
+			VM_GUEST_KERNEL=$(printf '%s\n' "$VM_GUEST_KERNEL" | tail -n 1) &&
+			[ -f "$VM_GUEST_KERNEL" ]; then
+		return 0
+	fi
+	VM_GUEST_KERNEL=
+	VM_GUEST_KERNEL_ERR="guest/build-kernel failed (log: $VM_BUILD/guest-kernel.log)"
+}
+
+vm_guest_initramfs() {
+	[ -z "${VM_GUEST_INITRAMFS+x}" ] || return 0
+	VM_GUEST_INITRAMFS=
+	VM_GUEST_INITRAMFS_ERR=
+	if [ ! -x "$LG_REPO/guest/build-initramfs" ]; then
+		VM_GUEST_INITRAMFS_ERR="guest/build-initramfs does not exist yet"
+		return 0
+	fi
+	if VM_GUEST_INITRAMFS=$("$LG_REPO/guest/build-initramfs" \
+			2>"$VM_BUILD/guest-initramfs.log") &&
+			VM_GUEST_INITRAMFS=$(printf '%s\n' "$VM_GUEST_INITRAMFS" | tail -n 1) &&
+			[ -f "$VM_GUEST_INITRAMFS" ]; then
+		return 0
+	else
+		VM_GUEST_INITRAMFS=
+		VM_GUEST_INITRAMFS_ERR="guest/build-initramfs failed (log: $VM_BUILD/guest-initramfs.log)"
+	fi
+}
+
+# The host tools the harness uses (tests/deps/vm.list installs them).
+# Prints the missing ones and fails if any is.
+vm_missing_tools() {
+	local t missing=
+	for t in qemu-system-x86_64 cpio gzip xz zstd depmod modprobe gcc make \
+			readelf apt-get dpkg-deb timeout; do
+		command -v "$t" >/dev/null || missing="$missing $t"
+	done
+	dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing busybox-static"
+	[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || missing="$missing libc6-dev"
+	[ -z "$missing" ] || { echo "$missing"; return 1; }
+}
+
+# Everything every scenario shares.  Progress goes to stderr.
+vm_setup() {
+	local missing
+	VM_SETUP_FAILED=
+	if ! missing=$(vm_missing_tools); then
+		echo "missing:$missing (run tests/install-deps)" >&2
+		return 1
+	fi
+	mkdir -p "$VM_LOGDIR"
+	VM_BUILD=$(mktemp -d "${TMPDIR:-/tmp}/lg-vm.XXXXXX")
+	# shellcheck disable=SC2064
+	trap "rm -rf '$VM_BUILD'" EXIT
+	vm_kernel
+	vm_log "test VM kernel $VM_KREL ($VM_KPKG $VM_KVER)"
+	vm_build_module
+	# The kernel's modules plus lg.ko in extra/, depmod run: in the test
+	# VM both `modprobe kvm_amd` and `modprobe lg` work.
+	cp -a "$VM_KCACHE/root" "$VM_BUILD/mods"
+	mkdir -p "$VM_BUILD/mods/lib/modules/$VM_KREL/extra"
+	cp "$VM_LGKO" "$VM_BUILD/mods/lib/modules/$VM_KREL/extra/lg.ko"
+	depmod -b "$VM_BUILD/mods" "$VM_KREL"
+	vm_build_launcher
+	[ -z "$VM_LAUNCHER_ERR" ] || vm_log "$VM_LAUNCHER_ERR"
+	vm_build_progs
+	vm_pack_base
+}
+
+# ---------------------------------------------------------------------------
+# Scenario headers: "# KEY: VALUE" lines in the script's first comment
+# block (see README.md).  Prints the values of KEY, one per line.
+vm_header() {
+	awk -v key="$2" '
+		!/^#/ { exit }
+		{ line = $0; sub(/^#[ \t]*/, "", line) }
+		index(line, key ":") == 1 {
+			v = substr(line, length(key) + 2); sub(/^[ \t]+/, "", v); print v
+		}' "$1"
+}
+
+# A "need" adds files to the test VM's initramfs (SRC:DST entries of
+# VM_ADDS) or fails with the reason in VM_NEED_ERR.  One function per
+# need: adding a kind of need is adding a vm_need_NAME function (a dash
+# in NAME becomes an underscore).
+vm_need_launcher() {
+	[ -n "$VM_LAUNCHER" ] || { VM_NEED_ERR=$VM_LAUNCHER_ERR; return 1; }
+	VM_ADDS+=("$VM_LAUNCHER:/usr/bin/lguest-launch")
+}
+vm_need_guest_kernel() {
+	vm_guest_kernel
+	[ -n "$VM_GUEST_KERNEL" ] || { VM_NEED_ERR=$VM_GUEST_KERNEL_ERR; return 1; }
+	VM_ADDS+=("$VM_GUEST_KERNEL:/guest/bzImage")
+}
+# The default guest with tests/vm/guest/test.sh as its /test.sh: one
+# initramfs for every scenario, which picks the guest's part with
+# "lguest-launch -a lgtest=WHAT" (see that script).
+vm_need_guest_test() {
+	local out
+	[ -z "${VM_GUEST_TEST:-}" ] || { VM_ADDS+=("$VM_GUEST_TEST:/guest/test-initramfs"); return 0; }
+	if [ ! -x "$LG_REPO/guest/build-initramfs" ]; then
+		VM_NEED_ERR="guest/build-initramfs does not exist yet"
+		return 1
+	fi
+	if ! out=$("$LG_REPO/guest/build-initramfs" --add "$VM_DIR/guest/test.sh:/test.sh" \
+			2>"$VM_BUILD/guest-test.log") || [ ! -f "$(printf '%s\n' "$out" | tail -n 1)" ]; then
+		VM_NEED_ERR="guest/build-initramfs failed (log: $VM_BUILD/guest-test.log)"
+		return 1
+	fi
+	VM_GUEST_TEST=$(printf '%s\n' "$out" | tail -n 1)
+	VM_ADDS+=("$VM_GUEST_TEST:/guest/test-initramfs")
+}
+# Tiny misbehaving guests, one ELF "vmlinux" per CASE of
+# tests/vm/hostile/hostile.S, at /hostile/caseN.
+vm_need_hostile() {
+	local c out=$VM_BUILD/hostile
+	if [ ! -d "$out" ]; then
+		mkdir -p "$out"
+		for c in $(sed -n 's/^#.*if CASE == \([0-9]*\).*/\1/p' "$VM_DIR/hostile/hostile.S"); do
+			gcc -nostdlib -static -no-pie -Wl,--build-id=none \
+				-Wl,-Ttext=0x1000000 -Wl,-e,_start -DCASE="$c" \
+				-o "$out/case$c" "$VM_DIR/hostile/hostile.S" 2>>"$VM_BUILD/hostile.log" ||
+				{ VM_NEED_ERR="cannot build hostile guest $c (log: $VM_BUILD/hostile.log)"; rm -rf "$out"; return 1; }
+		done
+	fi
+	VM_ADDS+=("$out:/hostile")
+}
+vm_need_guest_initramfs() {
+	vm_guest_initramfs
+	[ -n "$VM_GUEST_INITRAMFS" ] || { VM_NEED_ERR=$VM_GUEST_INITRAMFS_ERR; return 1; }
+	VM_ADDS+=("$VM_GUEST_INITRAMFS:/guest/initramfs")
+}
+
+# ---------------------------------------------------------------------------
+# Packing.  The test VM's initramfs is two gzipped newc archives, one after
+# the other (the kernel unpacks them in turn): a base shared by all
+# scenarios, packed once per run, and a small overlay per scenario.
+#
+# vm_pack_initramfs OUT INIT SRC:DST... packs the base: a static busybox,
+# INIT as /init and each SRC (file or folder) at DST.  It is the guest
+# kit's guest/build-initramfs when that exists (one packer for the
+# project; LG_VM_OWN_PACKER=1 picks the fallback), else vm_pack_own.
+vm_pack_initramfs() {
+	local out=$1 init=$2 a
+	shift 2
+	if [ -x "$LG_REPO/guest/build-initramfs" ] && [ -z "${LG_VM_OWN_PACKER:-}" ]; then
+		local args=()
+		for a in "$@"; do args+=(--add "$a"); done
+		"$LG_REPO/guest/build-initramfs" -o "$out" --init "$init" "${args[@]}" >/dev/null
+	else
+		vm_pack_own "$out" "$init" "$@"
+	fi
+}
+
+vm_pack_own() {
+	local out=$1 init=$2 stage
+	shift 2
+	stage=$(mktemp -d "$VM_BUILD/stage.XXXXXX")
+	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root}
+	cp /bin/busybox "$stage/bin/busybox"
+	ln -s busybox "$stage/bin/sh"
+	mknod "$stage/dev/console" c 5 1
+	install -m 0755 "$init" "$stage/init"
+	vm_pack_files "$out" "$stage" "$@"
+}
+
+# vm_pack_files OUT STAGE SRC:DST...: copies each SRC to STAGE/DST and packs
+# STAGE as OUT.  Alone, it packs the per-scenario overlays: cpio and gzip
+# of a few files take a fraction of a second.
+vm_pack_files() {
+	local out=$1 stage=$2 a src dst
+	shift 2
+	for a in "$@"; do
+		src=${a%:*} dst=$stage/${a##*:}
+		mkdir -p "$(dirname "$dst")"
+		if [ -d "$src" ]; then
+			mkdir -p "$dst"
+			cp -a "$src/." "$dst/"
+		else
+			cp -L --preserve=mode "$src" "$dst"
+		fi
+	done
+	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out"
+	rm -rf "$stage"
+}
+
+# The base: what every scenario has (README.md lists the paths).
+vm_pack_base() {
+	local f adds=("$VM_BUILD/mods/lib/modules:/lib/modules"
+		      "$VM_DIR/inside.sh:/lgtest/lib.sh")
+	for f in $VM_PROGS; do adds+=("$f:/usr/bin/${f##*/}"); done
+	VM_BASE_INITRD=$VM_BUILD/base.cpio.gz
+	vm_pack_initramfs "$VM_BASE_INITRD" "$VM_DIR/init" "${adds[@]}"
+}
+
+# ---------------------------------------------------------------------------
+# vm_scenario [--live] SCRIPT: boots the test VM with SCRIPT as its job and
+# prints its PASS:/FAIL: lines.  --live also shows the console as it goes.
+# Returns non-zero if anything failed.
+vm_scenario() {
+	local live='' script name cpu timeout mem smp kargs qargs need f adds
+	local log initrd env rc=0 done_seen results
+	if [ "$1" = --live ]; then live=1; shift; fi
+	script=$1
+	name=$(basename "$script" .sh)
+	cpu=$(vm_header "$script" cpu | tail -n 1)
+	timeout=$(vm_header "$script" timeout | tail -n 1)
+	mem=$(vm_header "$script" memory | tail -n 1)
+	smp=$(vm_header "$script" smp | tail -n 1)
+	kargs=$(vm_header "$script" kernel-args | tr '\n' ' ')
+	qargs=$(vm_header "$script" qemu-args | tr '\n' ' ')
+
+	# Needs must be met; wants are added when they can be.
+	for need in $(vm_header "$script" needs) $(vm_header "$script" wants); do
+		if ! declare -F "vm_need_${need//-/_}" >/dev/null; then
+			echo "FAIL: vm $name (unknown need '$need')"
+			return 1
+		fi
+	done
+	VM_ADDS=()
+	for need in $(vm_header "$script" needs); do
+		if ! "vm_need_${need//-/_}"; then
+			echo "FAIL: vm $name (needs $need: $VM_NEED_ERR)"
+			[ "$need" != launcher ] || tail -n 20 "$VM_BUILD/launcher.log" | sed 's/^/    /'
+			return 1
+		fi
+	done
+	for need in $(vm_header "$script" wants); do
+		"vm_need_${need//-/_}" || vm_log "$name: without $need: $VM_NEED_ERR"
+	done
+	adds=(${VM_ADDS[@]+"${VM_ADDS[@]}"})
+	for f in $(vm_header "$script" add); do
+		case $f in /*) adds+=("$f") ;; *) adds+=("$LG_REPO/$f") ;; esac
+	done
+
+	# This scenario's overlay on the base: the script, its settings and
+	# what its needs and add: lines bring.
+	env=$VM_BUILD/env-$name
+	{
+		echo "LGTEST_NAME='$name'"
+		echo "LG_KO=/lib/modules/$VM_KREL/extra/lg.ko"
+		# Someone at a terminal watches (and may type into) the console.
+		if [ -n "$live" ] && [ -t 0 ]; then echo LGTEST_INTERACTIVE=1; fi
+	} >"$env"
+	adds+=("$script:/lgtest/scenario.sh" "$env:/lgtest/env")
+	initrd=$VM_BUILD/initrd-$name.cpio.gz
+	if ! vm_pack_files "$VM_BUILD/overlay.cpio.gz" "$(mktemp -d "$VM_BUILD/stage.XXXXXX")" \
+			"${adds[@]}"; then
+		echo "FAIL: vm $name (could not pack the test VM's initramfs)"
+		return 1
+	fi
+	cat "$VM_BASE_INITRD" "$VM_BUILD/overlay.cpio.gz" >"$initrd"
+
+	log=$VM_LOGDIR/$name.log
+	local qemu=(qemu-system-x86_64 -accel tcg -M pc
+		-cpu "${cpu:-$VM_CPU_DEFAULT}" -m "${mem:-$VM_MEMORY_DEFAULT}"
+		-smp "${smp:-2}" -nographic -nic none -no-reboot
+		-kernel "$VM_KIMAGE" -initrd "$initrd"
+		-append "console=ttyS0 panic=-1 $kargs")
+	# shellcheck disable=SC2206
+	qemu+=($qargs)
+	vm_log "$name: booting ($VM_KREL, -cpu ${cpu:-$VM_CPU_DEFAULT}, timeout ${timeout:-$VM_TIMEOUT_DEFAULT}s, console in $log)"
+	local t0=$SECONDS
+	if [ -n "$live" ]; then
+		timeout --foreground -k 5 "${timeout:-$VM_TIMEOUT_DEFAULT}" "${qemu[@]}" | tee "$log"
+		rc=${PIPESTATUS[0]}
+	else
+		timeout -k 5 "${timeout:-$VM_TIMEOUT_DEFAULT}" "${qemu[@]}" </dev/null >"$log" 2>&1 || rc=$?
+	fi
+	vm_log "$name: QEMU ended after $((SECONDS - t0))s (status $rc)"
+
+	# The console has \r\n and may have kernel messages interleaved, so
+	# markers are found anywhere in a line.
+	results=$(tr -d '\r' <"$log" | grep -o 'LGTEST: \(PASS\|FAIL\) .*' |
+		  sed -e "s/^LGTEST: PASS \\([^ ]*\\)/PASS: vm $name \\1/" \
+		      -e "s/^LGTEST: FAIL \\([^ ]*\\) *\\(.*\\)/FAIL: vm $name \\1 (\\2)/") || true
+	tr -d '\r' <"$log" | grep -q 'LGTEST-DONE' && done_seen=1 || done_seen=
+	[ -z "$results" ] || echo "$results"
+	local ok=1
+	if [ -z "$done_seen" ]; then
+		if [ "$rc" = 124 ]; then
+			echo "FAIL: vm $name (no LGTEST-DONE: timed out after ${timeout:-$VM_TIMEOUT_DEFAULT}s)"
+		else
+			echo "FAIL: vm $name (no LGTEST-DONE: QEMU exited with status $rc)"
+		fi
+		ok=
+	elif [ -z "$results" ]; then
+		echo "FAIL: vm $name (the scenario reported no results)"
+		ok=
+	elif echo "$results" | grep -q '^FAIL: '; then
+		ok=
+	fi
+	if [ -z "$ok" ]; then
+		[ -n "$live" ] || { echo "    --- last 40 lines of $log ---"
+			tr -d '\r' <"$log" | tail -n 40 | sed 's/^/    /'; }
+		return 1
+	fi
+}
