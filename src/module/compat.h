@@ -9,6 +9,12 @@
 #include <linux/hrtimer.h>
 #include <linux/version.h>
 #include <asm/msr.h>
+#include <asm/processor.h>
+
+/* 6.15 moved cpuid_eax() and friends out of <asm/processor.h>. */
+#if __has_include(<asm/cpuid/api.h>)
+#include <asm/cpuid/api.h>
+#endif
 
 /* 6.16 renamed rdmsrl()/wrmsrl() to rdmsrq()/wrmsrq(). */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)

@@ -11,8 +11,7 @@
  * need no PIT.  Hidden: SVM/VMX, the PMU, MONITOR, RDTSCP, XSAVE/AVX
  * (we switch only the FXSAVE state), PCID, MCE/MTRR, speculation MSRs.
  */
-#include <asm/processor.h>
-
+#include "compat.h"
 #include "lg.h"
 
 #define KVM_SIGNATURE_LEAF	0x40000000
