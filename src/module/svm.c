@@ -373,6 +373,9 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 	asm volatile("clgi" : : : "memory");
 	raw_local_irq_enable();	/* GIF=0 still holds interrupts off */
 	lg_svm_vmrun(vcpu->vmcb_pa, vcpu->regs, vcpu->host_save_pa);
+	if (cpu_feature_enabled(X86_FEATURE_ENTRY_IBPB) ||
+	    cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
+		lg_wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);	/* see svm_entry.S */
 	raw_local_irq_disable();
 	asm volatile("stgi" : : : "memory");
 leave:

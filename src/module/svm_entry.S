@@ -80,9 +80,13 @@ SYM_FUNC_START(lg_svm_vmrun)
 	vmload %rax
 	add $24, %rsp
 
-	/* Nothing the guest trained may steer our returns. */
+	/*
+	 * Nothing the guest trained may steer our returns.  Not UNTRAIN_RET:
+	 * from 6.18 its IBPB arm calls a symbol only KVM may use, so the
+	 * caller issues that IBPB itself (lg_svm_enter()).
+	 */
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
-	UNTRAIN_RET
+	CALL_UNTRAIN_RET
 
 	/* No guest value survives in a register we do not reload. */
 	xor %ecx, %ecx

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for scenario scripts, sourced by the test VM's /init before it
+# runs the scenario (so they are simply there).  They print the lines the
+# host harness turns into PASS:/FAIL: results.  busybox sh.
+
+# lgtest_pass NAME
+lgtest_pass() {
+	echo "LGTEST: PASS $1"
+}
+
+# lgtest_fail NAME REASON...
+lgtest_fail() {
+	local name=$1
+	shift
+	: >/tmp/.lgtest-failed
+	echo "LGTEST: FAIL $name $*"
+}
+
+# lgtest_check NAME COMMAND...: runs COMMAND; passes if it succeeds,
+# otherwise fails with its last line of output and shows all of it.
+lgtest_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		lgtest_pass "$name"
+	else
+		echo "$out" | sed 's/^/  | /'
+		lgtest_fail "$name" "'$*' failed: $(echo "$out" | tail -n 1)"
+		return 1
+	fi
+}
+
+# lgtest_check_fails NAME COMMAND...: the opposite.
+lgtest_check_fails() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		lgtest_fail "$name" "'$*' succeeded but should not"
+		return 1
+	fi
+	lgtest_pass "$name"
+}
