@@ -41,3 +41,15 @@ lgtest_check_fails() {
 	fi
 	lgtest_pass "$name"
 }
+
+# lgtest_wait_for FILE PATTERN [SECONDS]: waits until FILE (a guest's
+# console, written in the background) has a line matching PATTERN;
+# fails after SECONDS (default 300).
+lgtest_wait_for() {
+	local i=0
+	until grep -q "$2" "$1" 2>/dev/null; do
+		[ $i -lt "${3:-300}" ] || return 1
+		sleep 1
+		i=$((i + 1))
+	done
+}

@@ -8,11 +8,7 @@ lgtest_check insmod insmod "$LG_KO" || exit 0
 lguest-launch -m 1G -a "lgtest=wait LGTEST_WAIT=30" -i /guest/test-initramfs \
 	/guest/bzImage >/tmp/mem.log 2>&1 &
 pid=$!
-i=0
-until grep -q 'LGGUEST waiting' /tmp/mem.log || [ $i -ge 300 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+lgtest_wait_for /tmp/mem.log 'LGGUEST waiting'
 rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status)
 echo "  | launcher RSS: ${rss} kB"
 if [ -n "$rss" ] && [ "$rss" -lt 65536 ]; then

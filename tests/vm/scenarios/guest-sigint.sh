@@ -8,12 +8,7 @@ lgtest_check insmod insmod "$LG_KO" || exit 0
 lguest-launch -a lgtest=spin -i /guest/test-initramfs /guest/bzImage \
 	>/tmp/spin.log 2>&1 &
 pid=$!
-i=0
-until grep -q 'LGGUEST spinning' /tmp/spin.log || [ $i -ge 300 ]; do
-	sleep 1
-	i=$((i + 1))
-done
-grep -q 'LGGUEST spinning' /tmp/spin.log || {
+lgtest_wait_for /tmp/spin.log 'LGGUEST spinning' || {
 	lgtest_fail guest-spins "the guest never started spinning"
 	tail -n 20 /tmp/spin.log
 	kill -9 $pid

@@ -25,11 +25,7 @@ wait $hold
 lguest-launch -a "lgtest=wait LGTEST_WAIT=15" -i /guest/test-initramfs \
 	/guest/bzImage >/tmp/g.log 2>&1 &
 guest=$!
-i=0
-until grep -q 'LGGUEST waiting' /tmp/g.log || [ $i -ge 300 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+lgtest_wait_for /tmp/g.log 'LGGUEST waiting'
 kvm-hold >/tmp/hold2.log 2>&1 &
 hold=$!
 sleep 2

@@ -10,13 +10,8 @@ for n in 1 2; do
 		-i /guest/test-initramfs /guest/bzImage >/tmp/g$n.log 2>&1
 	 echo "LAUNCHER-EXIT $?" >>/tmp/g$n.log) &
 done
-i=0
-until { grep -q 'LGGUEST waiting' /tmp/g1.log && grep -q 'LGGUEST waiting' /tmp/g2.log; } ||
-      [ $i -ge 400 ]; do
-	sleep 1
-	i=$((i + 1))
-done
-if grep -q 'LGGUEST waiting' /tmp/g1.log && grep -q 'LGGUEST waiting' /tmp/g2.log; then
+if lgtest_wait_for /tmp/g1.log 'LGGUEST waiting' 400 &&
+   lgtest_wait_for /tmp/g2.log 'LGGUEST waiting' 400; then
 	lgtest_pass both-running
 else
 	lgtest_fail both-running "not both guests reached their test"
