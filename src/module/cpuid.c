@@ -20,16 +20,16 @@
 #define KVM_FEATURE_CLOCKSOURCE2	BIT(3)
 #define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT	BIT(24)
 
-/* leaf 1 */
+/* leaf 1 EDX: FPU..PAE, CX8, APIC, SEP, PGE, CMOV, PAT, PSE36, CLFSH, MMX,
+ * FXSR, SSE, SSE2
+ */
 #define L1_EDX_OK (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | \
 		   BIT(6) | BIT(8) | BIT(9) | BIT(11) | BIT(13) | BIT(15) | \
 		   BIT(16) | BIT(17) | BIT(19) | BIT(23) | BIT(24) | BIT(25) | \
-		   BIT(26))	/* FPU..PAE, CX8, APIC, SEP, PGE, CMOV, PAT, PSE36,
-			 * CLFSH, MMX, FXSR, SSE, SSE2 */
+		   BIT(26))
+/* leaf 1 ECX: SSE3, PCLMUL, SSSE3, CX16, SSE4.1/2, MOVBE, POPCNT, AES, RDRAND */
 #define L1_ECX_OK (BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(19) | BIT(20) | \
 		   BIT(22) | BIT(23) | BIT(25) | BIT(30))
-			/* SSE3, PCLMUL, SSSE3, CX16, SSE4.1/2, MOVBE, POPCNT,
-			 * AES, RDRAND */
 #define L1_ECX_X2APIC		BIT(21)
 #define L1_ECX_TSC_DEADLINE	BIT(24)
 #define L1_ECX_HYPERVISOR	BIT(31)
@@ -64,7 +64,7 @@ void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4])
 		     KVM_FEATURE_CLOCKSOURCE_STABLE_BIT;
 		return;
 	}
-	if ((leaf <= max_basic) || (leaf >= 0x80000000 && leaf <= max_ext))
+	if (leaf <= max_basic || (leaf >= 0x80000000 && leaf <= max_ext))
 		cpuid_count(leaf, subleaf, a, b, c, d);
 	else
 		return;

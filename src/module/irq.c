@@ -26,7 +26,7 @@ void lg_vcpu_kick(struct lg_vcpu *vcpu)
 	struct task_struct *task;
 
 	atomic_set(&vcpu->kicked, 1);
-	smp_mb__after_atomic();
+	smp_mb__after_atomic();	/* pairs with lg_svm_enter() reading kicked */
 	wake_up_interruptible(&vcpu->wq);
 	rcu_read_lock();
 	task = READ_ONCE(vcpu->task);
@@ -79,7 +79,7 @@ int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector)
 
 	if (vector < 16 || vector > 255)
 		return -EINVAL;
-	for (i = 0; i < smp_load_acquire(&vm->nr_vcpus); i++) {
+	for (i = 0; i < lg_nr_vcpus(vm); i++) {
 		struct lg_vcpu *vcpu = vm->vcpus[i];
 
 		if (vcpu->lapic.id == dest) {
@@ -102,7 +102,7 @@ void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
 
 	if (ipi->mode != LAPIC_DM_FIXED && ipi->mode != LAPIC_DM_LOWEST)
 		return;
-	for (i = 0; i < smp_load_acquire(&vm->nr_vcpus); i++) {
+	for (i = 0; i < lg_nr_vcpus(vm); i++) {
 		struct lg_vcpu *to = vm->vcpus[i];
 
 		if (to != vcpu && lapic_ipi_targets(&to->lapic, ipi)) {

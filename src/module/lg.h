@@ -89,6 +89,12 @@ struct lg_vm {
 	int nr_vcpus;
 };
 
+/* vCPUs that other threads may look at (vcpus[] is filled first). */
+static inline int lg_nr_vcpus(struct lg_vm *vm)
+{
+	return smp_load_acquire(&vm->nr_vcpus);	/* pairs with lg_create_vcpu() */
+}
+
 /* lg_main.c */
 void lg_vm_put(struct lg_vm *vm);
 

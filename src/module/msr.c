@@ -105,6 +105,7 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 {
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
 	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
+
 	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST)
 		return vcpu->x2apic ? lg_apic_write(vcpu, msr, val) : -1;
 

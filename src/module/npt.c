@@ -144,7 +144,7 @@ int lg_npt_fault(struct lg_vm *vm, u64 gpa)
 	}
 
 	seq = READ_ONCE(vm->mmu_seq);
-	smp_rmb();
+	smp_rmb();	/* the page we look up must be no older than @seq */
 	ret = get_user_pages_fast((unsigned long)hva, 1, FOLL_WRITE, &page);
 	if (ret != 1) {
 		ret = -EFAULT;
@@ -199,11 +199,11 @@ static void lg_flush_guest_tlbs(struct lg_vm *vm)
 {
 	int i;
 
-	for (i = 0; i < smp_load_acquire(&vm->nr_vcpus); i++) {
+	for (i = 0; i < lg_nr_vcpus(vm); i++) {
 		struct lg_vcpu *vcpu = vm->vcpus[i];
 
 		atomic_set(&vcpu->tlb_flush, 1);
-		smp_mb__after_atomic();
+		smp_mb__after_atomic();	/* pairs with lg_svm_enter() */
 		if (atomic_read(&vcpu->in_guest))
 			smp_call_function_single(READ_ONCE(vcpu->last_cpu),
 						 lg_nop, NULL, 1);

@@ -360,7 +360,7 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 	}
 
 	atomic_set(&vcpu->in_guest, 1);
-	smp_mb__after_atomic();
+	smp_mb__after_atomic();	/* pairs with lg_vcpu_kick(), lg_flush_guest_tlbs() */
 	if (lg_irq_wakeup_due(vcpu)) {
 		/* Something arrived since we looked: go round again. */
 		ret = 1;
