@@ -54,7 +54,7 @@ static void lg_svm_enable_cpu(void *data)
 	}
 	lg_rdmsr(LG_MSR_VM_CR, vm_cr);
 	if (vm_cr & LG_VM_CR_SVMDIS) {
-		atomic_set(err, -EPERM);
+		atomic_set(err, -ENODEV);	/* as if there were no SVM */
 		return;
 	}
 	lg_wrmsr(LG_MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(lg_hsave)));
