@@ -27,8 +27,16 @@ static int lg_read_gpa(void *opaque, u64 gpa, void *buf, unsigned int len)
 
 static int lg_fetch(struct lg_vcpu *vcpu, u8 *buf)
 {
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	u8 n = min_t(u8, c->insn_len, MMIO_INSN_MAX_LEN);
 
+	/* With decode assists, a nested page fault comes with the bytes. */
+	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) &&
+	    c->exit_code == LG_VMEXIT_NPF && n) {
+		memcpy(buf, c->insn_bytes, n);
+		return n;
+	}
 	return guest_fetch_insn(s->cr3, s->cr4, s->efer, s->cs.base + s->rip,
 				lg_read_gpa, vcpu->vm, buf, MMIO_INSN_MAX_LEN);
 }

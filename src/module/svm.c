@@ -335,6 +335,23 @@ void lg_skip(struct lg_vcpu *vcpu, unsigned int len)
 }
 
 /*
+ * Step over the instruction an intercept stopped at.  With NRIP-save the
+ * CPU tells us where the next one starts (right even for a prefixed
+ * CPUID); without it, @len is the length of the plain encoding.
+ */
+static void lg_skip_intercepted(struct lg_vcpu *vcpu, unsigned int len)
+{
+	struct lg_vmcb *vmcb = vcpu->vmcb;
+
+	if (boot_cpu_has(X86_FEATURE_NRIPS) && vmcb->control.next_rip) {
+		vmcb->save.rip = vmcb->control.next_rip;
+		vmcb->control.int_state &= ~LG_INT_SHADOW;
+	} else {
+		lg_skip(vcpu, len);
+	}
+}
+
+/*
  * Enter the guest once.  Returns 0 with the #VMEXIT in the VMCB, 1 when
  * an interrupt arrived just before entry (nothing ran: go round again),
  * or -EBUSY when this CPU's AMD-V could not be turned on.
@@ -424,7 +441,7 @@ static int lg_exit_msr(struct lg_vcpu *vcpu)
 		s->rax = (u32)val;
 		vcpu->regs[2] = val >> 32;
 	}
-	lg_skip(vcpu, 2);
+	lg_skip_intercepted(vcpu, 2);
 	return 0;
 gp:
 	lg_inject_gp(vcpu);
@@ -441,7 +458,7 @@ static int lg_exit_cpuid(struct lg_vcpu *vcpu)
 	vcpu->regs[3] = out[1];
 	vcpu->regs[1] = out[2];
 	vcpu->regs[2] = out[3];
-	lg_skip(vcpu, 2);
+	lg_skip_intercepted(vcpu, 2);
 	return 0;
 }
 
@@ -477,7 +494,7 @@ static int lg_exit_io(struct lg_vcpu *vcpu)
 /* HLT: sleep until an interrupt is due; with IF=0 nothing ever will. */
 static int lg_exit_hlt(struct lg_vcpu *vcpu)
 {
-	lg_skip(vcpu, 1);
+	lg_skip_intercepted(vcpu, 1);
 	for (;;) {
 		lg_irq_sync(vcpu);
 		if (lapic_pending_vector(&vcpu->lapic) >= 0)
@@ -536,7 +553,7 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	case LG_VMEXIT_NPF:
 		return lg_exit_npf(vcpu);
 	case LG_VMEXIT_INVD:
-		lg_skip(vcpu, 2);	/* as WBINVD, which we let run */
+		lg_skip_intercepted(vcpu, 2);	/* as WBINVD, which we let run */
 		return 0;
 	case LG_VMEXIT_READ_DR0 ... LG_VMEXIT_READ_DR0 + 3:
 	case LG_VMEXIT_WRITE_DR0 ... LG_VMEXIT_WRITE_DR0 + 3:
@@ -548,7 +565,7 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 		 * (ptp_kvm) call before they check.
 		 */
 		vcpu->vmcb->save.rax = (u64)-1000;
-		lg_skip(vcpu, 3);
+		lg_skip_intercepted(vcpu, 3);
 		return 0;
 	case LG_VMEXIT_SHUTDOWN:
 		vcpu->run->exit_reason = LG_EXIT_SHUTDOWN;
