@@ -17,6 +17,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -140,12 +142,34 @@ void *guest_ptr(uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
+/* Does /proc/cpuinfo list the svm flag?  (No cpuinfo: assume it does.) */
+static bool host_has_svm(void)
+{
+	char line[4096];
+	bool svm = true;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		svm = strstr(line, " svm ") || strstr(line, " svm\n");
+		break;
+	}
+	fclose(f);
+	return svm;
+}
+
 __attribute__((noreturn))
 void die_host(const char *what, int err)
 {
 	switch (err) {
 	case ENOENT:
 	case ENXIO:
+		if (!host_has_svm())
+			die(EXIT_HOST_ERROR, "%s: no such device — this CPU has no AMD-V (SVM), which lguest needs (is it disabled in the firmware setup?)",
+			    what);
 		die(EXIT_HOST_ERROR, "%s: no such device — is the lg module loaded? try 'sudo modprobe lg'",
 		    what);
 	case EACCES:
