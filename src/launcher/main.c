@@ -62,7 +62,8 @@ static void usage(FILE *out)
 		"Exit status: 0 when the guest powers off or reboots, the value it wrote to\n"
 		"the debug-exit port if it did, 1 for bad usage or input, 2 for a problem\n"
 		"with the host (/dev/lguest, the lg module, AMD-V), 3 when the guest\n"
-		"crashed (triple fault, or stopped by the module), 128+N on signal N.\n");
+		"crashed (panic, triple fault, or stopped by the module), 128+N on\n"
+		"signal N.\n");
 }
 
 static void parse_mem_option(const char *arg, uint64_t *mem)
