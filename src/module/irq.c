@@ -60,11 +60,17 @@ void lg_irq_destroy(struct lg_vcpu *vcpu)
 	hrtimer_cancel(&vcpu->timer);
 }
 
-/* Arm the hrtimer for whatever the APIC timer now says. */
+/*
+ * Arm the hrtimer for whatever the APIC timer now says.  Called after
+ * every APIC write, EOIs included, so it leaves an unchanged timer alone.
+ */
 void lg_irq_timer_rearm(struct lg_vcpu *vcpu)
 {
 	u64 next = lapic_timer_next_ns(&vcpu->lapic);
 
+	if (next == vcpu->timer_ns)
+		return;
+	vcpu->timer_ns = next;
 	if (next)
 		hrtimer_start(&vcpu->timer, ns_to_ktime(next),
 			      HRTIMER_MODE_ABS_HARD);
@@ -124,6 +130,7 @@ void lg_irq_sync(struct lg_vcpu *vcpu)
 			lapic_set_irr(&vcpu->lapic, v, false);
 	if (READ_ONCE(vcpu->timer_fired)) {
 		WRITE_ONCE(vcpu->timer_fired, false);
+		vcpu->timer_ns = 0;	/* it fired: no longer queued */
 		lapic_timer_expired(&vcpu->lapic, ktime_get_ns());
 		lg_irq_timer_rearm(vcpu);
 	}

@@ -53,6 +53,7 @@ struct lg_vcpu {
 	atomic_t kicked;	/* irq_pending or timer_fired changed */
 	bool timer_fired;
 	struct hrtimer timer;
+	u64 timer_ns;		/* what @timer is armed for, 0 if not */
 	wait_queue_head_t wq;
 	atomic_t in_guest;
 	atomic_t tlb_flush;
