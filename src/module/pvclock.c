@@ -55,12 +55,19 @@ static u64 lg_guest_now(struct lg_vm *vm, u64 *tsc)
 /* Host monotonic nanoseconds at which the guest's TSC reaches @deadline. */
 u64 lg_tsc_deadline_ns(u64 deadline)
 {
-	u64 now_tsc = rdtsc(), now_ns = ktime_get_ns();
+	u64 now_tsc = rdtsc(), now_ns = ktime_get_ns(), ticks, ms;
 
 	if (!deadline || deadline <= now_tsc)
 		return now_ns;
-	return now_ns + mul_u64_u32_div(deadline - now_tsc, USEC_PER_SEC,
-					tsc_khz);
+	/*
+	 * The guest picks the deadline, any u64: one too far to count in
+	 * nanoseconds is "never" (KTIME_MAX), not a wrap into the past.
+	 */
+	ticks = deadline - now_tsc;
+	ms = div_u64(ticks, tsc_khz);
+	if (ms >= (KTIME_MAX - now_ns) / NSEC_PER_MSEC)
+		return KTIME_MAX;
+	return now_ns + mul_u64_u32_div(ticks, USEC_PER_SEC, tsc_khz);
 }
 
 void lg_pvclock_update(struct lg_vcpu *vcpu)
