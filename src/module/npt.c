@@ -210,12 +210,21 @@ static void lg_flush_guest_tlbs(struct lg_vm *vm)
 	}
 }
 
-static void lg_zap_hva(struct lg_vm *vm, unsigned long start, unsigned long end)
+/*
+ * Drop our mappings of the launcher's [@start, @end).  With @begin, an
+ * invalidation starts too: lg_npt_fault() maps nothing until it ends.
+ */
+static void lg_zap_hva(struct lg_vm *vm, unsigned long start, unsigned long end,
+		       bool begin)
 {
 	bool zapped = false;
 	int i;
 
 	spin_lock(&vm->npt_lock);
+	if (begin) {
+		vm->mmu_invalidating++;
+		vm->mmu_seq++;
+	}
 	for (i = 0; i < vm->nr_slots; i++) {
 		const struct lg_slot *s = &vm->slots[i];
 		u64 from = max_t(u64, start, s->uaddr);
@@ -236,11 +245,7 @@ static int lg_mn_invalidate_range_start(struct mmu_notifier *mn,
 {
 	struct lg_vm *vm = container_of(mn, struct lg_vm, mn);
 
-	spin_lock(&vm->npt_lock);
-	vm->mmu_invalidating++;
-	vm->mmu_seq++;
-	spin_unlock(&vm->npt_lock);
-	lg_zap_hva(vm, range->start, range->end);
+	lg_zap_hva(vm, range->start, range->end, true);
 	return 0;
 }
 
@@ -260,7 +265,7 @@ static void lg_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct lg_vm *vm = container_of(mn, struct lg_vm, mn);
 
-	lg_zap_hva(vm, 0, ULONG_MAX);
+	lg_zap_hva(vm, 0, ULONG_MAX, false);
 }
 
 static const struct mmu_notifier_ops lg_mmu_notifier_ops = {
