@@ -44,11 +44,18 @@
 /* 0x80000007 EDX: invariant TSC */
 #define E7_EDX_OK BIT(8)
 
+/* The host's highest leaves, capped at the last we filter: read once. */
+static u32 max_basic, max_ext;
+
+void lg_cpuid_init(void)
+{
+	max_basic = min_t(u32, cpuid_eax(0), 0xd);
+	max_ext = min_t(u32, cpuid_eax(0x80000000), 0x80000008);
+}
+
 void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4])
 {
 	u32 id = vcpu->lapic.id;
-	u32 max_basic = min_t(u32, cpuid_eax(0), 0xd);
-	u32 max_ext = min_t(u32, cpuid_eax(0x80000000), 0x80000008);
 	u32 *a = &out[0], *b = &out[1], *c = &out[2], *d = &out[3];
 
 	*a = *b = *c = *d = 0;

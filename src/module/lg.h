@@ -124,6 +124,7 @@ int lg_read_guest(struct lg_vm *vm, u64 gpa, void *buf, unsigned int len);
 int lg_write_guest(struct lg_vm *vm, u64 gpa, const void *buf, unsigned int len);
 
 /* cpuid.c */
+void lg_cpuid_init(void);
 void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4]);
 
 /* msr.c */

@@ -149,6 +149,7 @@ int lg_svm_init(void)
 	lg_max_asid = cpuid_ebx(0x8000000a);
 	if (lg_max_asid < 2)
 		return -ENODEV;
+	lg_cpuid_init();
 	lg_msrpm = (void *)__get_free_pages(GFP_KERNEL, 1);
 	lg_iopm = (void *)__get_free_pages(GFP_KERNEL, 2);
 	if (!lg_msrpm || !lg_iopm)
