@@ -95,21 +95,20 @@ static void lg_xapic_write(struct lg_vcpu *vcpu, u32 off, u32 val)
 	}
 }
 
-static int lg_xapic_access(struct lg_vcpu *vcpu, u64 gpa,
-			   const struct mmio_insn *insn, u64 wval)
+static void lg_xapic_access(struct lg_vcpu *vcpu, u64 gpa,
+			    const struct mmio_insn *insn, u64 wval)
 {
 	u32 off = gpa & 0xfff;
 	u64 *reg;
 
 	if ((off & 0xf) || insn->size != 4)
-		return 0;		/* only aligned 32-bit accesses exist */
+		return;		/* only aligned 32-bit accesses exist */
 	if (insn->is_write) {
 		lg_xapic_write(vcpu, off, wval);
 	} else {
 		reg = lg_reg(vcpu, insn->reg);
 		*reg = mmio_merge_read(insn, *reg, lg_xapic_read(vcpu, off));
 	}
-	return 0;
 }
 
 int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
@@ -140,8 +139,8 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 		regs[i] = *lg_reg(vcpu, i);
 	if (!vcpu->x2apic && (gpa & PAGE_MASK) == LG_APIC_BASE) {
 		lg_skip(vcpu, insn.len);
-		return lg_xapic_access(vcpu, gpa, &insn,
-				       mmio_write_value(&insn, regs));
+		lg_xapic_access(vcpu, gpa, &insn, mmio_write_value(&insn, regs));
+		return 0;
 	}
 
 	run->exit_reason = LG_EXIT_MMIO;
