@@ -26,7 +26,7 @@
 #include <sys/ioctl.h>
 #endif
 
-#define LG_API_VERSION		1
+#define LG_API_VERSION		2
 #define LG_IOC_MAGIC		0xBC
 
 /* Guest RAM: up to LG_MAX_SLOTS page-aligned, non-overlapping regions. */
@@ -95,7 +95,14 @@ struct lg_run {
 			__u16 port;
 			__u8 size;	/* 1, 2 or 4 */
 			__u8 is_write;
-			__u32 data;
+			__u32 data;	/* the element, when count is 1 */
+			/*
+			 * Elements to move through the port one after the
+			 * other: 1 for IN/OUT, up to LG_IO_BUF_SIZE / size
+			 * for INS/OUTS, whose elements (more than one) are
+			 * in the run page at LG_IO_BUF_OFFSET, in order.
+			 */
+			__u32 count;
 		} io;
 		struct {
 			__u64 addr;	/* guest-physical */
@@ -112,5 +119,9 @@ struct lg_run {
 	__u64 stat_exits;	/* every #VMEXIT, handled in the module or not */
 	__u64 stat_user_exits;	/* those that came back to the launcher */
 };
+
+/* Where string I/O elements are, in the run page. */
+#define LG_IO_BUF_OFFSET	2048
+#define LG_IO_BUF_SIZE		2048
 
 #endif /* LGUEST_H */

@@ -54,14 +54,34 @@ void vcpu_create(const struct lg_vcpu_init *init)
 	vm_set_vcpu_thread();
 }
 
+/*
+ * IN/OUT move one element in io.data; INS/OUTS up to a buffer's worth,
+ * each through the port in turn, from the run page's buffer.
+ */
 static int vcpu_handle_io(struct lg_run *run)
 {
-	if (run->io.size != 1 && run->io.size != 2 && run->io.size != 4)
+	unsigned int size = run->io.size, count = run->io.count, i;
+	uint8_t *buf = (uint8_t *)run + LG_IO_BUF_OFFSET;
+
+	if (size != 1 && size != 2 && size != 4)
 		return -1;
-	if (!run->io.is_write)
-		run->io.data = 0;
-	bus_dispatch_pio(run->io.port, &run->io.data, run->io.size,
-			 run->io.is_write);
+	if (count == 1) {
+		if (!run->io.is_write)
+			run->io.data = 0;
+		bus_dispatch_pio(run->io.port, &run->io.data, size, run->io.is_write);
+		return 0;
+	}
+	if (count == 0 || count > LG_IO_BUF_SIZE / size)
+		return -1;
+	for (i = 0; i < count; i++) {
+		uint32_t v = 0;
+
+		if (run->io.is_write)
+			memcpy(&v, buf + i * size, size);
+		bus_dispatch_pio(run->io.port, &v, size, run->io.is_write);
+		if (!run->io.is_write)
+			memcpy(buf + i * size, &v, size);
+	}
 	return 0;
 }
 

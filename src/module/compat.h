@@ -36,4 +36,28 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
+/*
+ * 6.18 gave syscore_ops a data pointer and registers a struct syscore;
+ * Debian's 6.12 has that too, so Kbuild looks (LG_SYSCORE_DATA).
+ */
+#include <linux/syscore_ops.h>
+#ifdef LG_SYSCORE_DATA
+#define LG_SYSCORE(name, suspend_fn, resume_fn)				\
+	static int name##_suspend(void *data) { return suspend_fn(); }	\
+	static void name##_resume(void *data) { resume_fn(); }		\
+	static const struct syscore_ops name##_ops = {			\
+		.suspend = name##_suspend, .resume = name##_resume,	\
+	};								\
+	static struct syscore name = { .ops = &name##_ops }
+#define lg_register_syscore(s)		register_syscore(s)
+#define lg_unregister_syscore(s)	unregister_syscore(s)
+#else
+#define LG_SYSCORE(name, suspend_fn, resume_fn)				\
+	static struct syscore_ops name = {				\
+		.suspend = suspend_fn, .resume = resume_fn,		\
+	}
+#define lg_register_syscore(s)		register_syscore_ops(s)
+#define lg_unregister_syscore(s)	unregister_syscore_ops(s)
+#endif
+
 #endif /* LG_COMPAT_H */

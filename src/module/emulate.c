@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The few instructions the module must emulate itself: MMIO accesses
- * (a nested page fault outside guest RAM) and moves to and from DR0-3.
+ * (a nested page fault outside guest RAM), string I/O (INS/OUTS, whose
+ * memory operand the IOIO intercept leaves to us), moves to and from
+ * DR0-3, and moves to CR4.
  *
  * With no decode assists, we fetch the instruction by walking the guest's
  * page tables (guest_walk.c) and decode it (mmio_decode.c).  An MMIO
@@ -12,9 +14,11 @@
  */
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <asm/trap_pf.h>
 
 #include "guest_walk.h"
 #include "lg.h"
+#include "string_io.h"
 #include "svm_defs.h"
 
 #define NPF_IN_GUEST_WALK	BIT_ULL(33)
@@ -166,31 +170,224 @@ void lg_mmio_complete(struct lg_vcpu *vcpu, u64 data)
 }
 
 /*
- * MOV to or from DR0-3 (0F 23 / 0F 21, register form, optional REX).
- * Linux clears them at boot; we keep them without loading them, so the
- * host's breakpoints stay the host's.
+ * The register operand of MOV to or from a control or debug register
+ * (0F 20-23 /r, register form, optional REX) whose intercept stopped
+ * the guest at RIP; @op is the second opcode byte, @n the CR or DR.
+ * Returns the instruction's length, or 0 if that is not what is there.
+ */
+static unsigned int lg_decode_mov_crdr(struct lg_vcpu *vcpu, u8 op,
+				       unsigned int n, u64 **reg)
+{
+	u8 code[MMIO_INSN_MAX_LEN];
+	int len = lg_fetch(vcpu, code), i = 0;
+	u8 rex = 0, modrm;
+
+	if (len > 0 && (code[0] & 0xf0) == 0x40)
+		rex = code[i++];
+	if (len < i + 3 || code[i] != 0x0f || code[i + 1] != op)
+		return 0;
+	modrm = code[i + 2];
+	if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != n || (rex & 4))
+		return 0;
+	*reg = lg_reg(vcpu, (modrm & 7) | ((rex & 1) << 3));
+	return i + 3;
+}
+
+/*
+ * MOV to or from DR0-3.  Linux clears them at boot; we keep them without
+ * loading them, so the host's breakpoints stay the host's.
  */
 int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write)
 {
-	u8 code[MMIO_INSN_MAX_LEN];
-	int n = lg_fetch(vcpu, code), i = 0;
-	u8 rex = 0, modrm;
 	u64 *reg;
+	unsigned int len = lg_decode_mov_crdr(vcpu, write ? 0x23 : 0x21, dr, &reg);
 
-	if (n > 0 && (code[0] & 0xf0) == 0x40)
-		rex = code[i++];
-	if (n < i + 3 || code[i] != 0x0f || code[i + 1] != (write ? 0x23 : 0x21) ||
-	    (code[i + 2] >> 6) != 3 || ((code[i + 2] >> 3) & 7) != dr) {
+	if (!len) {
 		lg_vcpu_stop(vcpu, "cannot emulate a move %s dr%u at rip 0x%llx",
 			     write ? "to" : "from", dr, vcpu->vmcb->save.rip);
 		return 1;
 	}
-	modrm = code[i + 2];
-	reg = lg_reg(vcpu, (modrm & 7) | ((rex & 1) << 3));
 	if (write)
 		vcpu->dr[dr] = *reg;
 	else
 		*reg = vcpu->dr[dr];
-	lg_skip(vcpu, i + 3);
+	lg_skip(vcpu, len);
 	return 0;
+}
+
+/*
+ * MOV to CR4.  A bit outside @allowed is one whose state we do not
+ * switch (OSXSAVE, PKE: the host's XCR0 and PKRU would be the guest's)
+ * or that CPUID does not offer: #GP, as on a CPU without the feature.
+ * So is clearing PAE in long mode.  A change of the paging bits flushes
+ * the guest's TLB, which the real instruction would have done.
+ */
+int lg_emulate_mov_cr4(struct lg_vcpu *vcpu, u64 allowed)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	const u64 flushing = X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE |
+			     X86_CR4_SMEP | X86_CR4_SMAP;
+	u64 *reg, val;
+	unsigned int len = lg_decode_mov_crdr(vcpu, 0x22, 4, &reg);
+
+	if (!len) {
+		lg_vcpu_stop(vcpu, "cannot emulate a move to cr4 at rip 0x%llx", s->rip);
+		return 1;
+	}
+	val = *reg;
+	if ((val & ~allowed) ||
+	    ((s->efer & EFER_LMA) && !(val & X86_CR4_PAE))) {
+		lg_inject_gp(vcpu);
+		return 0;
+	}
+	if ((val ^ s->cr4) & flushing)
+		atomic_set(&vcpu->tlb_flush, 1);
+	s->cr4 = val;
+	lg_skip(vcpu, len);
+	return 0;
+}
+
+/*
+ * Guest-linear [@lin, @lin + @len) to (@write) or from guest memory, a
+ * page at a time, with the checks the CPU makes of a data access at the
+ * guest's CPL; with @buf NULL, only the checks.  Returns 0, 1 when the
+ * guest got the #PF or #GP the access raises, or -EFAULT when the memory
+ * is not guest RAM.
+ */
+static int lg_linear_copy(struct lg_vcpu *vcpu, u64 lin, u8 *buf, u32 len,
+			  bool write)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	unsigned int access = write ? GW_WRITE : 0;
+	u32 done = 0, chunk;
+	u64 va, gpa;
+	int ret;
+
+	if (s->cpl == 3)
+		access |= GW_USER;
+	if (s->cr0 & X86_CR0_WP)
+		access |= GW_WP;
+	if ((s->cr4 & X86_CR4_SMAP) && !(s->rflags & X86_EFLAGS_AC))
+		access |= GW_SMAP;
+	for (; done < len; done += chunk) {
+		va = lin + done;
+		chunk = min_t(u32, len - done, PAGE_SIZE - (va & ~PAGE_MASK));
+		ret = guest_walk_access(s->cr3, s->cr4, s->efer, va, access,
+					lg_read_gpa, vcpu->vm, &gpa);
+		if (ret == -EFAULT || ret == -EACCES) {
+			s->cr2 = va;
+			lg_inject_pf(vcpu, (ret == -EACCES ? X86_PF_PROT : 0) |
+				     (write ? X86_PF_WRITE : 0) |
+				     (s->cpl == 3 ? X86_PF_USER : 0));
+			return 1;
+		}
+		if (ret == -EINVAL) {		/* non-canonical, reserved bits */
+			lg_inject_gp(vcpu);
+			return 1;
+		}
+		if (ret)
+			return -EFAULT;
+		if (!buf)
+			continue;
+		ret = write ? lg_write_guest(vcpu->vm, gpa, buf + done, chunk) :
+			      lg_read_guest(vcpu->vm, gpa, buf + done, chunk);
+		if (ret)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * INS or OUTS: one exit moves up to LG_IO_BUF_SIZE bytes through the
+ * run page.  OUTS reads guest memory now; INS checks it can write it
+ * now and writes it in lg_string_io_complete().  Returns 0 to run on
+ * (nothing to move, or the guest got an exception), 1 for the launcher.
+ */
+int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port)
+{
+	struct lg_vmcb *vmcb = vcpu->vmcb;
+	struct lg_vmcb_save *s = &vmcb->save;
+	struct lg_run *run = vcpu->run;
+	u8 *buf = (u8 *)run + LG_IO_BUF_OFFSET;
+	bool lm = (s->efer & EFER_LMA) && (s->cs.attrib & BIT(9));
+	bool in = vmcb->control.exit_info_1 & LG_IOIO_IN;
+	struct string_io sio;
+	u8 code[MMIO_INSN_MAX_LEN];
+	int seg = 0, ret, n;
+	u64 base;
+
+	if (!(s->efer & EFER_LMA)) {
+		lg_vcpu_stop(vcpu, "string I/O on port 0x%x outside long mode is not supported",
+			     port);
+		return 1;
+	}
+	if (!in) {
+		n = lg_fetch(vcpu, code);
+		seg = n > 0 ? string_io_outs_segment(code, n, lm) : -EINVAL;
+		if (seg < 0) {
+			lg_vcpu_stop(vcpu, "cannot decode the OUTS at rip 0x%llx", s->rip);
+			return 1;
+		}
+	}
+	/* 64-bit mode ignores all segment bases but those of FS and GS. */
+	base = (!lm || seg >= 4) ? (&s->es)[seg].base : 0;
+	/* The memory operand: ES:RDI for INS, SEG:RSI for OUTS. */
+	ret = string_io_plan(vmcb->control.exit_info_1, s->rflags, vcpu->regs[1],
+			     vcpu->regs[in ? 7 : 6], base, LG_IO_BUF_SIZE, &sio);
+	if (ret) {
+		lg_vcpu_stop(vcpu, "bad string I/O exit 0x%llx", vmcb->control.exit_info_1);
+		return 1;
+	}
+	if (!sio.count) {
+		s->rip = vmcb->control.exit_info_2;
+		return 0;
+	}
+	ret = lg_linear_copy(vcpu, sio.first, sio.in ? NULL : buf, sio.len, sio.in);
+	if (ret < 0) {
+		lg_vcpu_stop(vcpu, "string I/O on port 0x%x with memory outside RAM (rip 0x%llx)",
+			     port, s->rip);
+		return 1;
+	}
+	if (ret)
+		return 0;
+
+	run->exit_reason = LG_EXIT_IO;
+	run->io.port = port;
+	run->io.size = sio.size;
+	run->io.is_write = !sio.in;
+	run->io.count = sio.count;
+	run->io.data = 0;
+	if (sio.in) {
+		vcpu->pending = LG_PENDING_IO_STR_IN;
+		vcpu->pending_sio = sio;
+		vcpu->pending_next_rip = vmcb->control.exit_info_2;
+		return 1;
+	}
+	string_io_order(&sio, buf);
+	if (sio.count == 1)
+		memcpy(&run->io.data, buf, sio.size);
+	if (string_io_advance(&sio, &vcpu->regs[1], &vcpu->regs[6]))
+		s->rip = vmcb->control.exit_info_2;
+	return 1;
+}
+
+/* The launcher has read INS's elements: into guest memory with them. */
+void lg_string_io_complete(struct lg_vcpu *vcpu)
+{
+	struct string_io *sio = &vcpu->pending_sio;
+	struct lg_run *run = vcpu->run;
+	u8 *buf = (u8 *)run + LG_IO_BUF_OFFSET;
+	int ret;
+
+	if (sio->count == 1)
+		memcpy(buf, &run->io.data, sio->size);
+	string_io_order(sio, buf);
+	ret = lg_linear_copy(vcpu, sio->first, buf, sio->len, true);
+	if (ret < 0)
+		lg_vcpu_stop(vcpu, "INS into memory outside RAM (rip 0x%llx)",
+			     vcpu->vmcb->save.rip);
+	if (ret)
+		return;
+	if (string_io_advance(sio, &vcpu->regs[1], &vcpu->regs[7]))
+		vcpu->vmcb->save.rip = vcpu->pending_next_rip;
 }

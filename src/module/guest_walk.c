@@ -7,14 +7,17 @@
  * code uses it too.  Anything else is -EOPNOTSUPP rather than a guess.
  *
  * The walk is read-only.  It sets no accessed or dirty bits: the CPU has
- * just fetched this very instruction, so they are set already.  It does
- * not check permissions either, for the same reason.  If another vCPU
+ * just fetched this very instruction, so they are set already (and for a
+ * string I/O operand, setting them is the guest's business, which no
+ * Linux relies on).  The instruction fetch checks no permissions, for
+ * the same reason; guest_walk_access() checks those of a data access.  If another vCPU
  * changes the tables meanwhile we may read a different instruction, but
  * only ever from this guest's memory, which read_gpa() guarantees.
  *
- * Errors: -EFAULT when an entry is not present (the guest would take a
- * #PF), -EINVAL for a reserved bit or a non-canonical address, or what
- * read_gpa() returned.
+ * Errors: -EFAULT when an entry is not present and -EACCES when the
+ * access is not allowed (the guest would take a #PF either way), -EINVAL
+ * for a reserved bit or a non-canonical address, or what read_gpa()
+ * returned.
  */
 #include "guest_walk.h"
 
@@ -23,6 +26,8 @@
 #define GW_CR4_LA57		0x1000ULL
 
 #define GW_PTE_PRESENT		0x1ULL
+#define GW_PTE_RW		0x2ULL
+#define GW_PTE_US		0x4ULL
 #define GW_PTE_PS		0x80ULL
 #define GW_PTE_PAT_LARGE	0x1000ULL	/* PAT, in 2M and 1G entries */
 #define GW_PTE_NX		0x8000000000000000ULL
@@ -30,11 +35,11 @@
 
 #define GW_PAGE_SIZE		4096U
 
-int guest_walk(u64 cr3, u64 cr4, u64 efer, u64 gva,
-	       guest_read_fn read_gpa, void *opaque, u64 *gpa)
+int guest_walk_access(u64 cr3, u64 cr4, u64 efer, u64 gva, unsigned int access,
+		      guest_read_fn read_gpa, void *opaque, u64 *gpa)
 {
 	unsigned int levels, level, shift, va_bits;
-	u64 table, pte, top, offset_mask, rsvd;
+	u64 table, pte, top, offset_mask, rsvd, perm = GW_PTE_RW | GW_PTE_US;
 	int ret;
 
 	if (!(efer & GW_EFER_LMA))
@@ -58,6 +63,7 @@ int guest_walk(u64 cr3, u64 cr4, u64 efer, u64 gva,
 			return -EFAULT;
 		if (pte & rsvd)
 			return -EINVAL;
+		perm &= pte;
 		table = pte & GW_ADDR_MASK;
 		if (level == 1 || (pte & GW_PTE_PS))
 			break;
@@ -67,8 +73,23 @@ int guest_walk(u64 cr3, u64 cr4, u64 efer, u64 gva,
 	offset_mask = (1ULL << shift) - 1;
 	if (level > 3 || (level > 1 && (table & offset_mask & ~GW_PTE_PAT_LARGE)))
 		return -EINVAL;
+
+	/* The checks the CPU makes of a data access (SDM 4.6). */
+	if ((access & GW_USER) && !(perm & GW_PTE_US))
+		return -EACCES;
+	if ((access & GW_SMAP) && !(access & GW_USER) && (perm & GW_PTE_US))
+		return -EACCES;
+	if ((access & GW_WRITE) && !(perm & GW_PTE_RW) &&
+	    ((access & GW_USER) || (access & GW_WP)))
+		return -EACCES;
 	*gpa = (table & ~offset_mask) | (gva & offset_mask);
 	return 0;
+}
+
+int guest_walk(u64 cr3, u64 cr4, u64 efer, u64 gva,
+	       guest_read_fn read_gpa, void *opaque, u64 *gpa)
+{
+	return guest_walk_access(cr3, cr4, efer, gva, 0, read_gpa, opaque, gpa);
 }
 
 /*

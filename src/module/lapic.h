@@ -3,9 +3,10 @@
  * The guest's local APIC, as a pure model of one x2APIC.
  *
  * Linux needs a local APIC for its timer and for IPIs, and nothing else
- * in our platform can interrupt it.  We only ever offer x2APIC mode, so
- * the whole interface is MSRs 0x800-0x8FF: no MMIO page, no xAPIC
- * registers (DFR, ICR2, ARBPR), no mode switches.
+ * in our platform can interrupt it.  The model speaks x2APIC, so its
+ * whole interface is MSRs 0x800-0x8FF; the xAPIC page the APIC starts
+ * with (until the guest switches to x2APIC, msr.c) is mapped onto the
+ * same registers by emulate.c.
  *
  * This file holds no locks, arms no timers and calls nothing in the
  * kernel: the caller runs it on the vCPU thread, supplies the time in

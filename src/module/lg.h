@@ -17,6 +17,7 @@
 #include "lguest.h"
 #include "lapic.h"
 #include "mmio_decode.h"
+#include "string_io.h"
 
 #define LG_MAX_VCPUS	1
 
@@ -27,6 +28,7 @@ enum lg_pending {
 	LG_PENDING_NONE,
 	LG_PENDING_IO_IN,	/* put run->io.data into RAX */
 	LG_PENDING_MMIO_READ,	/* merge run->mmio.data into a register */
+	LG_PENDING_IO_STR_IN,	/* INS: the run page's elements into memory */
 };
 
 struct lg_vcpu {
@@ -39,11 +41,15 @@ struct lg_vcpu {
 	u8 fpu[512] __aligned(16);	/* guest x87/SSE state, FXSAVE image */
 	struct lg_run *run;	/* the page shared with the launcher */
 	struct task_struct *task;	/* the thread in LG_RUN, or NULL */
-	int last_cpu;		/* flush the ASID when we move */
+	int last_cpu;		/* where it runs, for TLB-flush IPIs */
+	int asid_cpu;		/* the CPU whose pool vmcb->control.asid is from */
+	u64 asid_generation;	/* and that pool's generation then */
 
 	enum lg_pending pending;
 	u8 pending_size;
 	struct mmio_insn pending_insn;
+	struct string_io pending_sio;
+	u64 pending_next_rip;
 
 	/* Interrupts: set from any context, folded into the APIC model. */
 	struct lg_lapic lapic;
@@ -84,8 +90,8 @@ struct lg_vm {
 	u64 npt_root_pa;
 	int npt_levels;
 
-	u32 asid;
 	u64 boot_ns;			/* host monotonic time at creation */
+	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	struct lg_vcpu *vcpus[LG_MAX_VCPUS];
 	int nr_vcpus;
 };
@@ -96,16 +102,21 @@ static inline int lg_nr_vcpus(struct lg_vm *vm)
 	return smp_load_acquire(&vm->nr_vcpus);	/* pairs with lg_create_vcpu() */
 }
 
+/* The first guest-physical address the nested tables cannot map. */
+static inline u64 lg_gpa_limit(const struct lg_vm *vm)
+{
+	return 1ULL << min(52, 12 + 9 * vm->npt_levels);
+}
+
 /* lg_main.c */
 void lg_vm_put(struct lg_vm *vm);
 
 /* svm.c */
+extern u64 lg_guest_cr4;
 int lg_svm_get(void);
 void lg_svm_put(void);
 int lg_svm_init(void);
 void lg_svm_exit(void);
-u32 lg_asid_alloc(void);
-void lg_asid_free(u32 asid);
 struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init);
 void lg_vcpu_destroy(struct lg_vcpu *vcpu);
 int lg_vcpu_run(struct lg_vcpu *vcpu);
@@ -113,6 +124,7 @@ void lg_vcpu_kick(struct lg_vcpu *vcpu);
 void lg_vcpu_stop(struct lg_vcpu *vcpu, const char *fmt, ...) __printf(2, 3);
 void lg_inject_gp(struct lg_vcpu *vcpu);
 void lg_inject_ud(struct lg_vcpu *vcpu);
+void lg_inject_pf(struct lg_vcpu *vcpu, u32 err);
 void lg_skip(struct lg_vcpu *vcpu, unsigned int len);
 
 /* npt.c */
@@ -135,7 +147,7 @@ int lg_apic_write(struct lg_vcpu *vcpu, u32 msr, u64 val);
 /* pvclock.c */
 void lg_pvclock_update(struct lg_vcpu *vcpu);
 int lg_pvclock_wall_clock(struct lg_vcpu *vcpu, u64 gpa);
-u64 lg_tsc_deadline_ns(u64 deadline);
+u64 lg_tsc_deadline_ns(struct lg_vm *vm, u64 deadline);
 
 /* irq.c */
 void lg_irq_init(struct lg_vcpu *vcpu);
@@ -153,6 +165,9 @@ void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi);
 /* emulate.c */
 int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa);
 void lg_mmio_complete(struct lg_vcpu *vcpu, u64 data);
+int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port);
+void lg_string_io_complete(struct lg_vcpu *vcpu);
 int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write);
+int lg_emulate_mov_cr4(struct lg_vcpu *vcpu, u64 allowed);
 
 #endif /* LG_H */

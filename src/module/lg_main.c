@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/cc_platform.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -22,8 +23,13 @@
 #include <asm/cpu_device_id.h>
 #include <asm/io.h>
 #include <asm/cpufeature.h>
+#include <asm/tsc.h>
 
 #include "lg.h"
+
+/* String I/O's elements follow the run record in its page. */
+static_assert(sizeof(struct lg_run) <= LG_IO_BUF_OFFSET);
+static_assert(LG_IO_BUF_OFFSET + LG_IO_BUF_SIZE <= PAGE_SIZE);
 
 static void lg_vm_free(struct kref *ref)
 {
@@ -36,7 +42,6 @@ static void lg_vm_free(struct kref *ref)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		lg_vcpu_destroy(vm->vcpus[i]);
 	lg_npt_destroy(vm);
-	lg_asid_free(vm->asid);
 	mmdrop(vm->mm);
 	kfree(vm);
 	lg_svm_put();
@@ -63,9 +68,12 @@ static int lg_set_memory(struct lg_vm *vm, const struct lg_memory __user *arg)
 	if (!m.size || !PAGE_ALIGNED(m.size) || !PAGE_ALIGNED(m.guest_phys) ||
 	    !PAGE_ALIGNED(m.user_addr))
 		return -EINVAL;
-	/* Guest-physical addresses must fit the nested tables (52 bits). */
+	/*
+	 * Guest-physical addresses must fit the nested tables: beyond what
+	 * their levels index, an address would alias a lower one.
+	 */
 	if (m.guest_phys + m.size < m.guest_phys ||
-	    m.guest_phys + m.size > (1ULL << 52) ||
+	    m.guest_phys + m.size > lg_gpa_limit(vm) ||
 	    m.user_addr + m.size < m.user_addr ||
 	    !access_ok((void __user *)(unsigned long)m.user_addr, m.size))
 		return -EINVAL;
@@ -149,11 +157,16 @@ static const struct file_operations lg_vcpu_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * The vCPU is published (the MMU notifier and interrupt delivery see it)
+ * before its fd exists: nobody can run a vCPU those do not know of.
+ */
 static int lg_create_vcpu(struct lg_vm *vm,
 			  const struct lg_vcpu_init __user *arg)
 {
 	struct lg_vcpu_init init;
 	struct lg_vcpu *vcpu;
+	struct file *file;
 	int fd;
 
 	if (copy_from_user(&init, arg, sizeof(init)))
@@ -163,27 +176,33 @@ static int lg_create_vcpu(struct lg_vm *vm,
 
 	mutex_lock(&vm->lock);
 	if (!vm->nr_slots) {
-		fd = -ENOMEM;	/* no RAM to run in */
+		fd = -EINVAL;	/* no RAM to run in */
 		goto out;
 	}
 	if (vm->nr_vcpus == LG_MAX_VCPUS) {
 		fd = -ENOSPC;
 		goto out;
 	}
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		goto out;
 	vcpu = lg_vcpu_create(vm, &init);
 	if (IS_ERR(vcpu)) {
+		put_unused_fd(fd);
 		fd = PTR_ERR(vcpu);
 		goto out;
 	}
-	kref_get(&vm->ref);
-	fd = anon_inode_getfd("lguest-vcpu", &lg_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		kref_put(&vm->ref, lg_vm_free);	/* cannot be the last */
+	file = anon_inode_getfile("lguest-vcpu", &lg_vcpu_fops, vcpu, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
 		lg_vcpu_destroy(vcpu);
+		fd = PTR_ERR(file);
 		goto out;
 	}
+	kref_get(&vm->ref);	/* the file's, dropped by lg_vcpu_release() */
 	vm->vcpus[vm->nr_vcpus] = vcpu;
 	smp_store_release(&vm->nr_vcpus, vm->nr_vcpus + 1);	/* irq.c, npt.c */
+	fd_install(fd, file);
 out:
 	mutex_unlock(&vm->lock);
 	return fd;
@@ -233,10 +252,9 @@ static int lg_vm_open(struct inode *inode, struct file *file)
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->npt_lock);
 	vm->boot_ns = ktime_get_ns();
-	vm->asid = lg_asid_alloc();
-	ret = vm->asid ? lg_npt_init(vm) : -EBUSY;
+	vm->tsc_offset = -rdtsc();	/* the guest's TSC starts at 0 */
+	ret = lg_npt_init(vm);
 	if (ret) {
-		lg_asid_free(vm->asid);
 		kfree(vm);
 		lg_svm_put();
 		return ret;
@@ -279,6 +297,16 @@ static int __init lg_init(void)
 	}
 	if (!boot_cpu_has(X86_FEATURE_NPT)) {
 		pr_err("this CPU's AMD-V has no nested paging (NPT); lguest needs it\n");
+		return -ENODEV;
+	}
+	/* Every physical address we hand the CPU would need the C-bit. */
+	if (cc_platform_has(CC_ATTR_HOST_MEM_ENCRYPT)) {
+		pr_err("host memory encryption (SME) is active; lguest does not support it: boot with mem_encrypt=off\n");
+		return -ENODEV;
+	}
+	/* kvm-clock and the TSC-deadline timer are scaled by it. */
+	if (!tsc_khz) {
+		pr_err("the host's TSC frequency is unknown; lguest needs it for the guest's clock\n");
 		return -ENODEV;
 	}
 	ret = lg_svm_init();

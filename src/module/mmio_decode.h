@@ -2,8 +2,9 @@
 /*
  * Decoding the instruction behind an MMIO nested page fault.
  *
- * Our SVM has neither decode assists nor NRIP-save, so a #NPF on an MMIO
- * address tells us only the guest-physical address.  To finish the access
+ * Without decode assists (the emulated SVM we test on has none) a #NPF on
+ * an MMIO address tells us only the guest-physical address; with them it
+ * brings the instruction bytes, which still need decoding.  To finish the access
  * we must know its size, its direction, which register it reads or writes
  * and how long the instruction is.  Linux's readX()/writeX() compile to a
  * handful of MOV forms; this decodes exactly those and rejects the rest.

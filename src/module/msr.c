@@ -126,7 +126,7 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 		return val == lg_apic_base(vcpu) ? 0 : -1;
 	case MSR_IA32_TSC_DEADLINE:
 		lapic_set_tsc_deadline(&vcpu->lapic, val,
-				       lg_tsc_deadline_ns(val));
+				       lg_tsc_deadline_ns(vcpu->vm, val));
 		lg_irq_timer_rearm(vcpu);
 		return 0;
 	case MSR_IA32_CR_PAT:

@@ -3,9 +3,10 @@
  * kvm-clock for the guest: KVM's paravirtual clock ABI (pvclock), which
  * every Linux kernel built with KVM_GUEST understands.
  *
- * The guest reads the TSC itself (we do not offset or trap it) and turns
- * it into nanoseconds since the VM started with the scale we publish in
- * its memory: system_time + ((tsc - tsc_timestamp) * mul >> 32, shifted).
+ * The guest reads the TSC itself (not trapped; offset so that it counts
+ * from 0 at the VM's creation, VMCB tsc_offset) and turns it into
+ * nanoseconds since the VM started with the scale we publish in its
+ * memory: system_time + ((tsc - tsc_timestamp) * mul >> 32, shifted).
  * With a stable host TSC one sample is enough, so the structure is
  * written when the guest asks for it and the STABLE flag lets Linux use
  * it as its clocksource and sched_clock.  The wall clock is the host's
@@ -39,23 +40,23 @@ static void lg_time_scale(u64 hz, s8 *shift, u32 *mul)
 	*mul = div_u64(scaled << 32, (u32)base);
 }
 
-/* Guest nanoseconds now, and the TSC that goes with them. */
+/* Guest nanoseconds now, and the guest TSC that goes with them. */
 static u64 lg_guest_now(struct lg_vm *vm, u64 *tsc)
 {
 	unsigned long flags;
 	u64 ns;
 
 	local_irq_save(flags);
-	*tsc = rdtsc();
+	*tsc = rdtsc() + vm->tsc_offset;
 	ns = ktime_get_ns() - vm->boot_ns;
 	local_irq_restore(flags);
 	return ns;
 }
 
 /* Host monotonic nanoseconds at which the guest's TSC reaches @deadline. */
-u64 lg_tsc_deadline_ns(u64 deadline)
+u64 lg_tsc_deadline_ns(struct lg_vm *vm, u64 deadline)
 {
-	u64 now_tsc = rdtsc(), now_ns = ktime_get_ns(), ticks, ms;
+	u64 now_tsc = rdtsc() + vm->tsc_offset, now_ns = ktime_get_ns(), ticks, ms;
 
 	if (!deadline || deadline <= now_tsc)
 		return now_ns;

@@ -12,18 +12,21 @@
  * a host interrupt ends guest mode and is taken right after STGI; the
  * loop checks signals and need_resched() on every pass; an event whose
  * delivery an exit interrupted (EXITINTINFO) is delivered again.
- * The emulated SVM we test on has neither NRIP-save nor decode assists,
- * so we use neither: instructions we skip have fixed lengths, and IOIO
- * gives us the next RIP.
+ * NRIP-save and decode assists are used where the CPU has them; the
+ * emulated SVM we test on has neither, so every path also works without:
+ * instructions we skip have fixed lengths, IOIO gives us the next RIP,
+ * and MMIO instructions are fetched through the guest's page tables.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/idr.h>
+#include <linux/cpu.h>
 #include <linux/mm.h>
+#include <linux/reboot.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
+#include <asm/mce.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
 
@@ -32,13 +35,30 @@
 #include "svm_defs.h"
 
 void lg_svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);
+static void lg_svm_free(void);
 
 static DEFINE_MUTEX(lg_svm_mutex);
 static int lg_svm_users;
+static bool lg_svm_rebooting;	/* SVM is off for good */
+static enum cpuhp_state lg_cpuhp_state;
+u64 lg_guest_cr4;		/* the CR4 bits a guest may set */
 static DEFINE_PER_CPU(struct page *, lg_hsave);
 static DEFINE_PER_CPU(bool, lg_svm_on);
-static DEFINE_IDA(lg_asids);
 static u32 lg_max_asid;
+
+/*
+ * ASIDs are handed out per CPU, as KVM does: a vCPU takes a fresh one
+ * whenever it arrives on a CPU or the CPU runs out, and running out
+ * starts a new generation with a flush of every ASID.  So no number is
+ * ever shared by two vCPUs on one CPU, nothing a user does can exhaust
+ * them, and moving to another CPU needs no flush of its own.
+ */
+struct lg_asid_pool {
+	u64 generation;
+	u32 next;
+};
+
+static DEFINE_PER_CPU(struct lg_asid_pool, lg_asid_pool);
 static void *lg_msrpm, *lg_iopm;	/* shared by all guests, read-only */
 
 /* Runs on each CPU with interrupts off. */
@@ -59,6 +79,8 @@ static void lg_svm_enable_cpu(void *data)
 	}
 	lg_wrmsr(LG_MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(lg_hsave)));
 	lg_wrmsr(MSR_EFER, efer | EFER_SVME);
+	/* Another hypervisor's ASIDs may be in the TLB: start afresh. */
+	this_cpu_write(lg_asid_pool.next, lg_max_asid);
 	this_cpu_write(lg_svm_on, true);
 }
 
@@ -81,7 +103,9 @@ int lg_svm_get(void)
 	int ret = 0;
 
 	mutex_lock(&lg_svm_mutex);
-	if (!lg_svm_users) {
+	if (lg_svm_rebooting) {
+		ret = -ESHUTDOWN;
+	} else if (!lg_svm_users) {
 		on_each_cpu(lg_svm_enable_cpu, &err, 1);
 		ret = atomic_read(&err);
 		if (ret) {
@@ -106,18 +130,61 @@ void lg_svm_put(void)
 	mutex_unlock(&lg_svm_mutex);
 }
 
-u32 lg_asid_alloc(void)
+/*
+ * A CPU that goes offline loses EFER.SVME and VM_HSAVE_PA; one that
+ * comes online while we have guests gets them.  Suspend to RAM does the
+ * same to the last CPU, with every other CPU offline and every task
+ * frozen (so no lock is needed there, as in KVM).  On reboot, kexec and
+ * power-off SVM goes off everywhere and stays off.
+ */
+static int lg_cpu_online(unsigned int cpu)
 {
-	int asid = ida_alloc_range(&lg_asids, 1, lg_max_asid - 1, GFP_KERNEL);
+	atomic_t err = ATOMIC_INIT(0);
 
-	return asid < 0 ? 0 : asid;
+	mutex_lock(&lg_svm_mutex);
+	if (lg_svm_users && !lg_svm_rebooting) {
+		local_irq_disable();
+		lg_svm_enable_cpu(&err);	/* -EBUSY: lg_svm_enter() says so */
+		local_irq_enable();
+	}
+	mutex_unlock(&lg_svm_mutex);
+	return 0;
 }
 
-void lg_asid_free(u32 asid)
+static int lg_cpu_offline(unsigned int cpu)
 {
-	if (asid)
-		ida_free(&lg_asids, asid);
+	local_irq_disable();
+	lg_svm_disable_cpu(NULL);
+	local_irq_enable();
+	return 0;
 }
+
+static int lg_suspend(void)
+{
+	lg_svm_disable_cpu(NULL);
+	return 0;
+}
+
+static void lg_resume(void)
+{
+	atomic_t err = ATOMIC_INIT(0);
+
+	if (READ_ONCE(lg_svm_users))
+		lg_svm_enable_cpu(&err);
+}
+
+LG_SYSCORE(lg_syscore, lg_suspend, lg_resume);
+
+static int lg_reboot(struct notifier_block *nb, unsigned long code, void *unused)
+{
+	mutex_lock(&lg_svm_mutex);
+	WRITE_ONCE(lg_svm_rebooting, true);
+	on_each_cpu(lg_svm_disable_cpu, NULL, 1);
+	mutex_unlock(&lg_svm_mutex);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block lg_reboot_nb = { .notifier_call = lg_reboot };
 
 /* 2 bits per MSR in three 8 KiB-bit ranges; clearing both lets it through. */
 static void lg_msrpm_allow(u32 msr)
@@ -144,12 +211,24 @@ int lg_svm_init(void)
 		MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
 		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	};
-	int cpu, i;
+	int cpu, i, ret;
 
 	lg_max_asid = cpuid_ebx(0x8000000a);
 	if (lg_max_asid < 2)
 		return -ENODEV;
 	lg_cpuid_init();
+	/*
+	 * CR4 writes are intercepted only to keep out the bits whose state
+	 * we do not switch (OSXSAVE, PKE, CET) or that CPUID hides (PCIDE,
+	 * FSGSBASE, UMIP, LA57, VMXE, ...): the guest gets #GP for those.
+	 */
+	lg_guest_cr4 = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
+		X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
+		X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		lg_guest_cr4 |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		lg_guest_cr4 |= X86_CR4_SMAP;
 	lg_msrpm = (void *)__get_free_pages(GFP_KERNEL, 1);
 	lg_iopm = (void *)__get_free_pages(GFP_KERNEL, 2);
 	if (!lg_msrpm || !lg_iopm)
@@ -165,13 +244,30 @@ int lg_svm_init(void)
 		if (!per_cpu(lg_hsave, cpu))
 			goto nomem;
 	}
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "lguest:online",
+				lg_cpu_online, lg_cpu_offline);
+	if (ret < 0)
+		goto fail;
+	lg_cpuhp_state = ret;
+	lg_register_syscore(&lg_syscore);
+	register_reboot_notifier(&lg_reboot_nb);
 	return 0;
 nomem:
-	lg_svm_exit();
-	return -ENOMEM;
+	ret = -ENOMEM;
+fail:
+	lg_svm_free();
+	return ret;
 }
 
 void lg_svm_exit(void)
+{
+	unregister_reboot_notifier(&lg_reboot_nb);
+	lg_unregister_syscore(&lg_syscore);
+	cpuhp_remove_state(lg_cpuhp_state);
+	lg_svm_free();
+}
+
+static void lg_svm_free(void)
 {
 	int cpu;
 
@@ -182,7 +278,6 @@ void lg_svm_exit(void)
 	}
 	free_pages((unsigned long)lg_msrpm, 1);
 	free_pages((unsigned long)lg_iopm, 2);
-	ida_destroy(&lg_asids);
 }
 
 static void lg_seg(struct vmcb_seg_lg *s, u16 sel, u16 attrib, u32 limit)
@@ -203,25 +298,35 @@ static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
 	    !(init->cr4 & X86_CR4_PAE) || init->gdt_limit > 0xffff)
 		return -EINVAL;
 
-	c->intercept_cr = 0;
+	if ((init->cr4 & ~lg_guest_cr4) || (init->cr0 & ~0xffffffffULL))
+		return -EINVAL;
+
+	c->intercept_cr = LG_ICPT_CR4_WRITE;	/* see lg_guest_cr4 */
 	c->intercept_dr = 0x000f000f;		/* DR0-3: kept in software */
-	c->intercept_exceptions = 0;
+	/*
+	 * #AC and #DB are reflected to the guest: an exception whose own
+	 * delivery raises it again would otherwise loop inside the CPU with
+	 * the host unable to take an interrupt (CVE-2015-5307, -8104).  A
+	 * machine check during the guest is the host's (lg_svm_enter()).
+	 */
+	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+				  BIT(X86_TRAP_MC);
 	c->intercept_misc1 = LG_ICPT_INTR | LG_ICPT_NMI | LG_ICPT_SMI |
 		LG_ICPT_RDPMC | LG_ICPT_CPUID | LG_ICPT_INVD | LG_ICPT_HLT |
 		LG_ICPT_INVLPGA | LG_ICPT_IOIO | LG_ICPT_MSR |
 		LG_ICPT_TASK_SWITCH | LG_ICPT_SHUTDOWN;
 	c->intercept_misc2 = LG_ICPT_VMRUN | LG_ICPT_VMMCALL | LG_ICPT_VMLOAD |
 		LG_ICPT_VMSAVE | LG_ICPT_STGI | LG_ICPT_CLGI | LG_ICPT_SKINIT |
-		LG_ICPT_RDTSCP | LG_ICPT_MONITOR | LG_ICPT_MWAIT |
+		LG_ICPT_RDTSCP | LG_ICPT_WBINVD | LG_ICPT_MONITOR | LG_ICPT_MWAIT |
 		LG_ICPT_MWAIT_COND | LG_ICPT_XSETBV | LG_ICPT_RDPRU;
 	c->intercept_misc3 = LG_ICPT_INVLPGB | LG_ICPT_INVLPGB_ILL |
 		LG_ICPT_INVPCID | LG_ICPT_MCOMMIT | LG_ICPT_TLBSYNC;
 	c->iopm_base_pa = virt_to_phys(lg_iopm);
 	c->msrpm_base_pa = virt_to_phys(lg_msrpm);
-	c->asid = vcpu->vm->asid;
 	c->int_ctl = LG_V_INTR_MASKING;
 	c->nested_ctl = LG_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = vcpu->vm->npt_root_pa;
+	c->tsc_offset = vcpu->vm->tsc_offset;
 
 	lg_seg(&s->cs, 0x10, 0xa9b, 0xffffffff);	/* 64-bit code */
 	lg_seg(&s->ds, 0x18, 0xc93, 0xffffffff);	/* flat data */
@@ -263,6 +368,7 @@ struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init
 		return ERR_PTR(-ENOMEM);
 	vcpu->vm = vm;
 	vcpu->last_cpu = -1;
+	vcpu->asid_cpu = -1;
 	mutex_init(&vcpu->run_lock);
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->vmcb = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -295,18 +401,24 @@ void lg_vcpu_destroy(struct lg_vcpu *vcpu)
 	kfree(vcpu);
 }
 
-/* Stop the VM for good: the launcher gets LG_EXIT_ERROR with @fmt. */
+/*
+ * Stop the VM for good: the launcher gets LG_EXIT_ERROR with @fmt.  The
+ * log line is printed from our own copy: the run page is the launcher's
+ * to rewrite at any moment.
+ */
 void lg_vcpu_stop(struct lg_vcpu *vcpu, const char *fmt, ...)
 {
 	struct lg_run *run = vcpu->run;
+	char reason[sizeof(run->error.reason)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(run->error.reason, sizeof(run->error.reason), fmt, ap);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	memcpy(run->error.reason, reason, sizeof(reason));
 	run->exit_reason = LG_EXIT_ERROR;
 	vcpu->dead = true;
-	pr_info_ratelimited("guest stopped: %s\n", run->error.reason);
+	pr_info_ratelimited("guest stopped: %s\n", reason);
 }
 
 static void lg_inject_exception(struct lg_vcpu *vcpu, u8 vector, bool has_err,
@@ -327,6 +439,11 @@ void lg_inject_gp(struct lg_vcpu *vcpu)
 void lg_inject_ud(struct lg_vcpu *vcpu)
 {
 	lg_inject_exception(vcpu, X86_TRAP_UD, false, 0);
+}
+
+void lg_inject_pf(struct lg_vcpu *vcpu, u32 err)
+{
+	lg_inject_exception(vcpu, X86_TRAP_PF, true, err);
 }
 
 void lg_skip(struct lg_vcpu *vcpu, unsigned int len)
@@ -353,6 +470,46 @@ static void lg_skip_intercepted(struct lg_vcpu *vcpu, unsigned int len)
 }
 
 /*
+ * Before VMRUN, interrupts off: a fresh ASID when the vCPU comes from
+ * elsewhere or from an older generation, else a flush of its own ASID
+ * if the MMU notifier asked for one.
+ */
+static void lg_asid_assign(struct lg_vcpu *vcpu, int cpu)
+{
+	struct lg_asid_pool *pool = this_cpu_ptr(&lg_asid_pool);
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	bool flush = atomic_xchg(&vcpu->tlb_flush, 0);
+
+	c->tlb_ctl = 0;
+	if (vcpu->asid_cpu != cpu || vcpu->asid_generation != pool->generation) {
+		if (pool->next >= lg_max_asid) {
+			pool->generation++;
+			pool->next = 1;
+			c->tlb_ctl = LG_TLB_FLUSH_ALL;
+		}
+		vcpu->asid_cpu = cpu;
+		vcpu->asid_generation = pool->generation;
+		c->asid = pool->next++;
+		return;
+	}
+	if (flush)
+		c->tlb_ctl = LG_TLB_FLUSH_ASID;
+}
+
+/* What the #MC we intercepted would have run: the host's handler. */
+static void lg_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,	/* as KVM: "user mode", so the handler may recover */
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/*
  * Enter the guest once.  Returns 0 with the #VMEXIT in the VMCB, 1 when
  * an interrupt arrived just before entry (nothing ran: go round again),
  * or -EBUSY when this CPU's AMD-V could not be turned on.
@@ -362,14 +519,20 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	atomic_t err = ATOMIC_INIT(0);
 	int cpu, ret = 0;
-	bool flush;
 
 	kernel_fpu_begin();
 	asm volatile("fxrstorq %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
 	local_irq_disable();
 	cpu = smp_processor_id();
 	if (unlikely(!this_cpu_read(lg_svm_on))) {
-		/* A CPU that came online after the first VM started. */
+		/*
+		 * A CPU whose online callback found AMD-V taken, or that we
+		 * reached between its offline callback and its going.
+		 */
+		if (READ_ONCE(lg_svm_rebooting)) {
+			ret = -ESHUTDOWN;
+			goto out;
+		}
 		lg_svm_enable_cpu(&err);
 		if (atomic_read(&err)) {
 			ret = -EBUSY;
@@ -377,6 +540,8 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 		}
 	}
 
+	/* Where a TLB-flush IPI must go, before it can see us in the guest. */
+	WRITE_ONCE(vcpu->last_cpu, cpu);
 	atomic_set(&vcpu->in_guest, 1);
 	smp_mb__after_atomic();	/* pairs with lg_vcpu_kick(), lg_flush_guest_tlbs() */
 	if (lg_irq_wakeup_due(vcpu)) {
@@ -384,9 +549,7 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 		ret = 1;
 		goto leave;
 	}
-	flush = atomic_xchg(&vcpu->tlb_flush, 0) || vcpu->last_cpu != cpu;
-	c->tlb_ctl = flush ? LG_TLB_FLUSH_ASID : 0;
-	vcpu->last_cpu = cpu;
+	lg_asid_assign(vcpu, cpu);
 
 	asm volatile("clgi" : : : "memory");
 	raw_local_irq_enable();	/* GIF=0 still holds interrupts off */
@@ -396,6 +559,9 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 		lg_wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);	/* see svm_entry.S */
 	raw_local_irq_disable();
 	asm volatile("stgi" : : : "memory");
+	/* Intercepted, a machine check reaches no handler by itself. */
+	if (unlikely(c->exit_code == LG_VMEXIT_EXCP_BASE + X86_TRAP_MC))
+		lg_machine_check();
 leave:
 	atomic_set(&vcpu->in_guest, 0);
 out:
@@ -471,15 +637,13 @@ static int lg_exit_io(struct lg_vcpu *vcpu)
 	u16 port = info >> LG_IOIO_PORT_SHIFT;
 	u8 size = (info & LG_IOIO_SIZE_MASK) >> LG_IOIO_SIZE_SHIFT;
 
-	if (info & (LG_IOIO_STR | LG_IOIO_REP)) {
-		lg_vcpu_stop(vcpu, "string I/O (ins/outs) on port 0x%x is not supported",
-			     port);
-		return 1;
-	}
+	if (info & LG_IOIO_STR)
+		return lg_string_io_exit(vcpu, port);
 	vmcb->save.rip = vmcb->control.exit_info_2;
 	run->exit_reason = LG_EXIT_IO;
 	run->io.port = port;
 	run->io.size = size;
+	run->io.count = 1;
 	run->io.is_write = !(info & LG_IOIO_IN);
 	run->io.data = 0;
 	if (run->io.is_write) {
@@ -531,6 +695,9 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	u64 code = c->exit_code;
 
+	/* QEMU before 10.2 writes VMEXIT_INVALID without sign extension. */
+	if (code == 0xffffffff)
+		code = LG_VMEXIT_INVALID;
 	vcpu->run->stat_exits++;
 	lg_reinject(vcpu);
 
@@ -554,8 +721,26 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	case LG_VMEXIT_NPF:
 		return lg_exit_npf(vcpu);
 	case LG_VMEXIT_INVD:
-		lg_skip_intercepted(vcpu, 2);	/* as WBINVD, which we let run */
+	case LG_VMEXIT_WBINVD:
+		/*
+		 * Guest RAM is ordinary cacheable host memory and no device
+		 * writes it behind the cache, so there is nothing to flush:
+		 * KVM does the same without non-coherent DMA.  A guest must
+		 * not flush the host's caches at will.
+		 */
+		lg_skip_intercepted(vcpu, 2);
 		return 0;
+	case LG_VMEXIT_CR4_WRITE:
+		return lg_emulate_mov_cr4(vcpu, lg_guest_cr4);
+	case LG_VMEXIT_EXCP_BASE + X86_TRAP_DB:
+		/* DR6 in the VMCB already says why. */
+		lg_inject_exception(vcpu, X86_TRAP_DB, false, 0);
+		return 0;
+	case LG_VMEXIT_EXCP_BASE + X86_TRAP_AC:
+		lg_inject_exception(vcpu, X86_TRAP_AC, true, 0);
+		return 0;
+	case LG_VMEXIT_EXCP_BASE + X86_TRAP_MC:
+		return 0;	/* handled by the host in lg_svm_enter() */
 	case LG_VMEXIT_READ_DR0 ... LG_VMEXIT_READ_DR0 + 3:
 	case LG_VMEXIT_WRITE_DR0 ... LG_VMEXIT_WRITE_DR0 + 3:
 		return lg_emulate_mov_dr(vcpu, code & 3, code >= LG_VMEXIT_WRITE_DR0);
@@ -575,7 +760,11 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 		lg_vcpu_stop(vcpu, "VMRUN refused the guest state (invalid VMCB)");
 		return 1;
 	case LG_VMEXIT_RDPMC:
+		lg_inject_gp(vcpu);	/* CPUID offers no counters to read */
+		return 0;
 	case LG_VMEXIT_INVLPGA:
+		lg_inject_ud(vcpu);	/* as for every SVM instruction */
+		return 0;
 	case LG_VMEXIT_TASK_SWITCH:
 		lg_vcpu_stop(vcpu, "guest did something unsupported (exit 0x%llx) at rip 0x%llx",
 			     code, vcpu->vmcb->save.rip);
@@ -611,6 +800,9 @@ static void lg_complete_pending(struct lg_vcpu *vcpu)
 	case LG_PENDING_MMIO_READ:
 		lg_mmio_complete(vcpu, READ_ONCE(run->mmio.data));
 		break;
+	case LG_PENDING_IO_STR_IN:
+		lg_string_io_complete(vcpu);
+		break;
 	case LG_PENDING_NONE:
 		break;
 	}
@@ -638,6 +830,11 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 		if (ret > 0) {
 			ret = 0;
 			continue;
+		}
+		if (ret == -ESHUTDOWN) {
+			lg_vcpu_stop(vcpu, "the host is shutting down");
+			ret = 1;
+			break;
 		}
 		if (ret < 0) {
 			lg_vcpu_stop(vcpu, "AMD-V is held by another hypervisor on CPU %d",

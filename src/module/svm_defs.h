@@ -113,6 +113,9 @@ static_assert(offsetof(struct lg_vmcb_save, rax) == 0x1f8);
 static_assert(offsetof(struct lg_vmcb_save, cr2) == 0x240);
 static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 
+/* intercept_cr: reads of CRn are bit n, writes bit 16 + n */
+#define LG_ICPT_CR4_WRITE	BIT(16 + 4)
+
 /* intercept_misc1 */
 #define LG_ICPT_INTR		BIT(0)
 #define LG_ICPT_NMI		BIT(1)
@@ -167,10 +170,12 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_EVT_TYPE_SOFT	(4 << 8)
 #define LG_EVT_TYPE_MASK	(7 << 8)
 
+#define LG_TLB_FLUSH_ALL	1
 #define LG_TLB_FLUSH_ASID	3
 #define LG_NESTED_CTL_NP_ENABLE	BIT(0)
 
 /* Exit codes */
+#define LG_VMEXIT_CR4_WRITE	0x014
 #define LG_VMEXIT_READ_DR0	0x020
 #define LG_VMEXIT_WRITE_DR0	0x030
 #define LG_VMEXIT_EXCP_BASE	0x040

@@ -22,6 +22,7 @@
 
 #define PTE_P		0x1ULL
 #define PTE_RW		0x2ULL
+#define PTE_US		0x4ULL
 #define PTE_PS		0x80ULL
 #define PTE_NX		0x8000000000000000ULL
 #define ADDR_MASK	0x000ffffffffff000ULL
@@ -461,6 +462,62 @@ static void test_short_fetch_decodes_or_fails_cleanly(void **state)
 	assert_int_equal(insn.len, 2);
 }
 
+static int access_at(struct guest *g, u64 gva, unsigned int access)
+{
+	u64 gpa;
+
+	return guest_walk_access(g->cr3, g->cr4, EFER_LONG, gva, access, read_gpa, g, &gpa);
+}
+
+/* User access needs U/S at every level, as the CPU's own checks do. */
+static void test_user_access_needs_us_at_every_level(void **state)
+{
+	struct guest *g = *state;
+	unsigned int l;
+
+	map(g, 0x400000, 0x5000, 1, PTE_US);
+	assert_int_equal(access_at(g, 0x400000, GW_USER), -EACCES);
+	for (l = 2; l <= 4; l++)
+		*entry(g, 0x400000, l) |= PTE_US;
+	assert_int_equal(access_at(g, 0x400000, GW_USER), 0);
+	*entry(g, 0x400000, 3) &= ~PTE_US;
+	assert_int_equal(access_at(g, 0x400000, GW_USER), -EACCES);
+	/* The plain walk (instruction fetch) checks nothing. */
+	assert_int_equal(access_at(g, 0x400000, 0), 0);
+}
+
+/* Writes need R/W: always at CPL 3, in the kernel only with CR0.WP. */
+static void test_writes_to_read_only_pages(void **state)
+{
+	struct guest *g = *state;
+	unsigned int l;
+
+	map(g, 0x400000, 0x5000, 1, PTE_US);
+	for (l = 2; l <= 4; l++)
+		*entry(g, 0x400000, l) |= PTE_US;
+	*entry(g, 0x400000, 1) &= ~PTE_RW;
+	assert_int_equal(access_at(g, 0x400000, GW_USER | GW_WRITE), -EACCES);
+	assert_int_equal(access_at(g, 0x400000, GW_USER), 0);
+	assert_int_equal(access_at(g, 0x400000, GW_WRITE), 0);
+	assert_int_equal(access_at(g, 0x400000, GW_WRITE | GW_WP), -EACCES);
+}
+
+/* SMAP: the kernel touching a user page faults unless EFLAGS.AC. */
+static void test_smap_blocks_kernel_access_to_user_pages(void **state)
+{
+	struct guest *g = *state;
+	unsigned int l;
+
+	map(g, 0x400000, 0x5000, 1, PTE_US);
+	map(g, 0x800000, 0x6000, 1, 0);
+	for (l = 2; l <= 4; l++)
+		*entry(g, 0x400000, l) |= PTE_US;
+	assert_int_equal(access_at(g, 0x400000, GW_SMAP), -EACCES);
+	assert_int_equal(access_at(g, 0x400000, 0), 0);
+	assert_int_equal(access_at(g, 0x800000, GW_SMAP), 0);
+	assert_int_equal(access_at(g, 0x400000, GW_SMAP | GW_USER), 0);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define T57(f)	cmocka_unit_test_setup_teardown(f, setup_la57, teardown)
 
@@ -492,6 +549,9 @@ int main(void)
 		T(test_fetch_never_reads_more_than_15_bytes),
 		T(test_fetch_and_decode_an_instruction_straddling_pages),
 		T(test_short_fetch_decodes_or_fails_cleanly),
+		T(test_user_access_needs_us_at_every_level),
+		T(test_writes_to_read_only_pages),
+		T(test_smap_blocks_kernel_access_to_user_pages),
 	};
 
 	return cmocka_run_group_tests_name("guest_walk", tests, NULL, NULL);

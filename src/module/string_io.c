@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * INS/OUTS arithmetic (see string_io.h): how many elements one exit
+ * moves, where they lie, and how the registers advance.
+ */
+#include "string_io.h"
+
+#define IOIO_IN		0x1ULL
+#define IOIO_STR	0x4ULL
+#define IOIO_REP	0x8ULL
+#define IOIO_SIZE(i)	(((i) >> 4) & 7)
+#define IOIO_A16	0x80ULL
+#define IOIO_A32	0x100ULL
+#define RFLAGS_DF	0x400ULL
+
+int string_io_plan(u64 info, u64 rflags, u64 rcx, u64 index, u64 seg_base,
+		   u32 max, struct string_io *s)
+{
+	u64 n, lin;
+
+	if (!(info & IOIO_STR))
+		return -EINVAL;
+	s->size = IOIO_SIZE(info);
+	if (s->size != 1 && s->size != 2 && s->size != 4)
+		return -EINVAL;
+	s->in = info & IOIO_IN;
+	s->rep = info & IOIO_REP;
+	s->down = rflags & RFLAGS_DF;
+	s->amask = info & IOIO_A16 ? 0xffff : info & IOIO_A32 ? 0xffffffff : ~0ULL;
+
+	n = s->rep ? rcx & s->amask : 1;
+	if (n > max / s->size)
+		n = max / s->size;
+	s->count = n;
+	s->len = n * s->size;
+	lin = seg_base + (index & s->amask);
+	if (s->down && n)
+		lin -= (n - 1) * s->size;
+	/* Linear addresses wrap at 32 bits outside 64-bit addressing. */
+	s->first = s->amask == ~0ULL ? lin : lin & 0xffffffff;
+	return 0;
+}
+
+/* @reg becomes @val in the address size: 16 bits merge, 32 zero-extend. */
+static u64 set_sized(u64 reg, u64 val, u64 amask)
+{
+	if (amask == 0xffff)
+		return (reg & ~0xffffULL) | (val & 0xffff);
+	return val & amask;
+}
+
+bool string_io_advance(const struct string_io *s, u64 *rcx, u64 *index)
+{
+	u64 step = (u64)s->count * s->size;
+
+	*index = set_sized(*index, s->down ? *index - step : *index + step, s->amask);
+	if (!s->rep)
+		return true;
+	*rcx = set_sized(*rcx, (*rcx & s->amask) - s->count, s->amask);
+	return (*rcx & s->amask) == 0;
+}
+
+void string_io_order(const struct string_io *s, u8 *buf)
+{
+	u32 i, j, b;
+	u8 t;
+
+	if (!s->down)
+		return;
+	for (i = 0, j = s->count - 1; i < j; i++, j--)
+		for (b = 0; b < s->size; b++) {
+			t = buf[i * s->size + b];
+			buf[i * s->size + b] = buf[j * s->size + b];
+			buf[j * s->size + b] = t;
+		}
+}
+
+int string_io_outs_segment(const u8 *code, int len, bool lm)
+{
+	int i, seg = 3;
+
+	/* The override prefixes, in the order of the segment numbers. */
+	static const u8 seg_prefix[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
+	int s;
+
+	for (i = 0; i < len; i++) {
+		for (s = 0; s < 6 && code[i] != seg_prefix[s]; s++)
+			;
+		if (s < 6) {
+			seg = s;
+			continue;
+		}
+		if (code[i] == 0x66 || code[i] == 0x67 || code[i] == 0xf2 ||
+		    code[i] == 0xf3)
+			continue;
+		/* REX comes last, just before the opcode. */
+		if (lm && (code[i] & 0xf0) == 0x40 && i + 1 < len)
+			i++;
+		return code[i] == 0x6e || code[i] == 0x6f ? seg : -EINVAL;
+	}
+	return -EINVAL;
+}

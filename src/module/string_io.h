@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * String I/O (INS and OUTS, with or without REP), as pure arithmetic.
+ *
+ * An IOIO intercept of INS/OUTS tells us the port, the element size, the
+ * direction, REP and the address size; the memory operand is ES:RDI for
+ * INS and DS:RSI (or a segment override) for OUTS, stepping up or, with
+ * EFLAGS.DF, down.  One exit moves at most a buffer's worth of elements
+ * to or from the launcher; the registers then advance as the CPU would
+ * have advanced them, and a REP with elements left re-executes, so the
+ * guest can take interrupts between chunks as on hardware.  This file
+ * only plans and advances; emulate.c moves the bytes.  Pure, so that the
+ * unit tests compile it too.
+ */
+#ifndef LG_STRING_IO_H
+#define LG_STRING_IO_H
+
+#include "lg_types.h"
+
+struct string_io {
+	u8 size;		/* element: 1, 2 or 4 bytes */
+	bool in;		/* INS (memory written), else OUTS */
+	bool rep;
+	bool down;		/* EFLAGS.DF: addresses decrease */
+	u64 amask;		/* the address size, for RCX and the index */
+	u32 count;		/* elements this exit moves, 0 for none */
+	u64 first;		/* linear address of the lowest byte moved */
+	u32 len;		/* count * size */
+};
+
+/*
+ * Plans one exit: @info is the IOIO EXITINFO1, @index RDI (INS) or RSI
+ * (OUTS), @seg_base that operand's segment base, @max the most bytes one
+ * exit may move (at least 4).  -EINVAL for an exit that is not string
+ * I/O or has no valid size.
+ */
+int string_io_plan(u64 info, u64 rflags, u64 rcx, u64 index, u64 seg_base,
+		   u32 max, struct string_io *s);
+
+/* Moves RCX and the index past the planned elements; true when done. */
+bool string_io_advance(const struct string_io *s, u64 *rcx, u64 *index);
+
+/* The buffer holds elements in the order they move: reverse for DF. */
+void string_io_order(const struct string_io *s, u8 *buf);
+
+/*
+ * The segment of the OUTS at @code (@len bytes): 0-5 for ES, CS, SS, DS,
+ * FS, GS, from the last override prefix, else DS.  -EINVAL if the bytes
+ * are not an OUTS.
+ */
+int string_io_outs_segment(const u8 *code, int len, bool lm);
+
+#endif /* LG_STRING_IO_H */

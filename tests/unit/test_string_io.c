@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the INS/OUTS arithmetic (src/module/string_io.c): how
+ * much one exit moves, where it lies, and how RCX/RSI/RDI advance, in
+ * every address size and direction, as the SDM describes the instructions.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "string_io.h"
+
+#define STR	0x4ULL
+#define REP	0x8ULL
+#define IN	0x1ULL
+#define SZ(n)	((u64)(n) << 4)
+#define A16	0x80ULL
+#define A32	0x100ULL
+#define A64	0x200ULL
+#define DF	0x400ULL
+
+static void test_plain_outsb(void **state)
+{
+	struct string_io s;
+	u64 rcx = 99, rsi = 0x1000;
+
+	assert_int_equal(string_io_plan(STR | SZ(1) | A64, 0, rcx, rsi, 0, 2048, &s), 0);
+	assert_false(s.in);
+	assert_int_equal(s.count, 1);
+	assert_int_equal(s.first, 0x1000);
+	assert_true(string_io_advance(&s, &rcx, &rsi));
+	assert_int_equal(rsi, 0x1001);
+	assert_int_equal(rcx, 99);	/* no REP: RCX untouched */
+}
+
+static void test_rep_chunks(void **state)
+{
+	struct string_io s;
+	u64 rcx = 1500, rdi = 0x2000;
+
+	/* 1500 words are 3000 bytes: 1024 elements now, 476 next time. */
+	assert_int_equal(string_io_plan(STR | REP | IN | SZ(2) | A64, 0, rcx, rdi, 0,
+					2048, &s), 0);
+	assert_true(s.in);
+	assert_int_equal(s.count, 1024);
+	assert_int_equal(s.len, 2048);
+	assert_false(string_io_advance(&s, &rcx, &rdi));
+	assert_int_equal(rcx, 476);
+	assert_int_equal(rdi, 0x2000 + 2048);
+	assert_int_equal(string_io_plan(STR | REP | IN | SZ(2) | A64, 0, rcx, rdi, 0,
+					2048, &s), 0);
+	assert_int_equal(s.count, 476);
+	assert_true(string_io_advance(&s, &rcx, &rdi));
+	assert_int_equal(rcx, 0);
+}
+
+static void test_rep_zero(void **state)
+{
+	struct string_io s;
+	u64 rcx = 0, rsi = 0x1000;
+
+	assert_int_equal(string_io_plan(STR | REP | SZ(4) | A64, 0, rcx, rsi, 0, 2048, &s), 0);
+	assert_int_equal(s.count, 0);
+	assert_true(string_io_advance(&s, &rcx, &rsi));
+	assert_int_equal(rsi, 0x1000);
+}
+
+static void test_df_down(void **state)
+{
+	struct string_io s;
+	u64 rcx = 3, rsi = 0x1008;
+	u8 buf[12] = { 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3 };
+
+	assert_int_equal(string_io_plan(STR | REP | SZ(4) | A64, DF, rcx, rsi, 0, 2048, &s), 0);
+	/* Elements at 0x1008, 0x1004, 0x1000: the lowest byte is 0x1000. */
+	assert_int_equal(s.first, 0x1000);
+	assert_int_equal(s.len, 12);
+	string_io_order(&s, buf);
+	assert_int_equal(buf[0], 3);
+	assert_int_equal(buf[4], 2);
+	assert_int_equal(buf[8], 1);
+	assert_true(string_io_advance(&s, &rcx, &rsi));
+	assert_int_equal(rsi, 0x1008 - 12);
+}
+
+static void test_address_sizes(void **state)
+{
+	struct string_io s;
+	u64 rcx = 0xdead00000002ULL, rsi = 0x12340000fffeULL;
+
+	/* 16-bit: only CX and SI, which wrap; the upper bits stay. */
+	assert_int_equal(string_io_plan(STR | REP | SZ(1) | A16, 0, rcx, rsi, 0x10000, 2048, &s), 0);
+	assert_int_equal(s.count, 2);
+	assert_int_equal(s.first, 0x10000 + 0xfffe);
+	assert_true(string_io_advance(&s, &rcx, &rsi));
+	assert_int_equal(rsi, 0x123400000000ULL);
+	assert_int_equal(rcx, 0xdead00000000ULL);
+
+	/* 32-bit: ECX and ESI, zero-extended as any 32-bit write is. */
+	rcx = 0xffffffff00000001ULL;
+	rsi = 0xffffffff00001000ULL;
+	assert_int_equal(string_io_plan(STR | REP | SZ(1) | A32, 0, rcx, rsi, 0, 2048, &s), 0);
+	assert_int_equal(s.count, 1);
+	assert_int_equal(s.first, 0x1000);
+	assert_true(string_io_advance(&s, &rcx, &rsi));
+	assert_int_equal(rsi, 0x1001);
+	assert_int_equal(rcx, 0);
+}
+
+static void test_bad_exits(void **state)
+{
+	struct string_io s;
+
+	assert_int_equal(string_io_plan(SZ(1) | A64, 0, 0, 0, 0, 2048, &s), -EINVAL);
+	assert_int_equal(string_io_plan(STR | SZ(3) | A64, 0, 0, 0, 0, 2048, &s), -EINVAL);
+	assert_int_equal(string_io_plan(STR | A64, 0, 0, 0, 0, 2048, &s), -EINVAL);
+}
+
+static void test_outs_segment(void **state)
+{
+	static const u8 plain[] = { 0xf3, 0x6e };
+	static const u8 fs[] = { 0x64, 0xf3, 0x66, 0x6f };
+	static const u8 rex_gs[] = { 0x65, 0xf3, 0x48, 0x6f };
+	static const u8 not_outs[] = { 0xf3, 0xa4 };
+
+	assert_int_equal(string_io_outs_segment(plain, 2, true), 3);
+	assert_int_equal(string_io_outs_segment(fs, 4, true), 4);
+	assert_int_equal(string_io_outs_segment(rex_gs, 4, true), 5);
+	assert_int_equal(string_io_outs_segment(not_outs, 2, true), -EINVAL);
+	assert_int_equal(string_io_outs_segment(fs, 1, true), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_outsb),
+		cmocka_unit_test(test_rep_chunks),
+		cmocka_unit_test(test_rep_zero),
+		cmocka_unit_test(test_df_down),
+		cmocka_unit_test(test_address_sizes),
+		cmocka_unit_test(test_bad_exits),
+		cmocka_unit_test(test_outs_segment),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
