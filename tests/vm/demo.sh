@@ -12,7 +12,7 @@ lgtest_check insmod insmod "$LG_KO" || exit 0
 lsmod | grep '^lg '
 ls -l /dev/lguest
 dmesg | grep 'lg:'
-lgtest_check api-version lg-api-version
+lgtest_check abi-errors lg-ioctl errors
 
 if ! command -v lguest-launch >/dev/null; then
 	lgtest_fail guest-boot "lguest-launch did not build (see the host's launcher.log)"

@@ -394,7 +394,7 @@ vm_pack_base() {
 # prints its PASS:/FAIL: lines.  --live also shows the console as it goes.
 # Returns non-zero if anything failed.
 vm_scenario() {
-	local live='' script name cpu timeout mem smp kargs qargs need f adds
+	local live='' script name cpu timeout mem smp kargs qargs accel need f adds
 	local log initrd env rc=0 done_seen results
 	if [ "$1" = --live ]; then live=1; shift; fi
 	script=$1
@@ -405,6 +405,7 @@ vm_scenario() {
 	smp=$(vm_header "$script" smp | tail -n 1)
 	kargs=$(vm_header "$script" kernel-args | tr '\n' ' ')
 	qargs=$(vm_header "$script" qemu-args | tr '\n' ' ')
+	accel=$(vm_header "$script" accel | tail -n 1)
 
 	# Needs must be met; wants are added when they can be.
 	for need in $(vm_header "$script" needs) $(vm_header "$script" wants); do
@@ -448,7 +449,7 @@ vm_scenario() {
 	cat "$VM_BASE_INITRD" "$VM_BUILD/overlay.cpio.gz" >"$initrd"
 
 	log=$VM_LOGDIR/$name.log
-	local qemu=(qemu-system-x86_64 -accel tcg -M pc
+	local qemu=(qemu-system-x86_64 -accel "${accel:-tcg}" -M pc
 		-cpu "${cpu:-$VM_CPU_DEFAULT}" -m "${mem:-$VM_MEMORY_DEFAULT}"
 		-smp "${smp:-2}" -nographic -nic none -no-reboot
 		-kernel "$VM_KIMAGE" -initrd "$initrd"

@@ -3,19 +3,41 @@
  * Hostile guests: each a few instructions, built as an ELF "vmlinux" that
  * lguest-launch loads at 16 MiB and enters in 64-bit mode.  Built once per
  * CASE; the hostile-guests scenario checks that lg stops each with a
- * clear reason and that the host is unharmed.  There is no IDT, so any
- * exception becomes a triple fault.
+ * clear reason, or hands it the exception a real CPU would, and that the
+ * host is unharmed.
+ *
+ * Before its CASE, every guest but case 1 sets up its own GDT (with user
+ * segments and a TSS), page tables that user mode may use, and an IDT
+ * whose 32 stubs report the vector they caught through the debug-exit
+ * port: lguest-launch then exits with 100 + vector (#DB 101, #UD 106,
+ * #GP 113, #PF 114), so a scenario can assert the exact exception.
+ * (No #AC case: QEMU's TCG, which the tests run on, never raises #AC.)
  */
+#define DEBUG_EXIT	0x501
+#define KERNEL_CS	0x10
+#define KERNEL_DS	0x18
+#define USER_DS		0x23
+#define USER_CS		0x2b
+#define TSS_SEL		0x30
+
 	.text
 	.globl _start
 _start:
+#if CASE != 1
+	lea stack_top(%rip), %rsp
+	call setup
+#endif
+
 #if CASE == 1		/* an exception with no IDT: triple fault */
 	ud2
-#elif CASE == 2		/* string I/O, which lg does not emulate */
+#elif CASE == 2		/* REP OUTSB of a message that straddles a page */
 	mov $0x3f8, %dx
-	mov $_start, %rsi
-	mov $4, %rcx
+	lea strio_msg(%rip), %rsi
+	mov $(strio_msg_end - strio_msg), %rcx
+	cld
 	rep outsb
+	mov $42, %al
+	jmp report
 #elif CASE == 3		/* MMIO by an instruction outside the MOV family */
 	mov $0xc0000000, %rax
 	addl %ecx, (%rax)
@@ -26,17 +48,262 @@ _start:
 	mov $0xe0000000, %rax
 	mov %rax, %cr3
 	mov (%rbx), %rax
-#elif CASE == 6		/* SVM instructions are not for guests: #UD, then a triple fault */
+#elif CASE == 6		/* SVM instructions are not for guests: #UD */
+	xor %eax, %eax		/* a valid VMCB address: no #GP first */
 	vmrun
-#elif CASE == 7		/* an MSR nobody has: #GP, then a triple fault */
+#elif CASE == 7		/* an MSR nobody has: #GP */
 	mov $0x12345678, %ecx
 	rdmsr
 #elif CASE == 8		/* the debug-exit port: lguest-launch exits 42 */
-	mov $0x501, %dx
 	mov $42, %al
-	outb %al, %dx
+	jmp report
+#elif CASE == 9		/* INVLPGA is an SVM instruction too: #UD */
+	xor %eax, %eax
+	xor %ecx, %ecx
+	invlpga
+#elif CASE == 10	/* single-step: #DB reaches the guest's own handler */
+	pushf
+	orq $(1 << 8), (%rsp)
+	popf
+	nop
+#elif CASE == 11	/* CR4.OSXSAVE: the host's XCR0 would be live: #GP */
+	mov %cr4, %rax
+	or $(1 << 18), %rax
+	mov %rax, %cr4
+#elif CASE == 12	/* CR4.PKE: the host's PKRU would be live: #GP */
+	mov %cr4, %rax
+	or $(1 << 22), %rax
+	mov %rax, %cr4
+#elif CASE == 13	/* AVX without OSXSAVE: #UD, no YMM register to read */
+	vmovdqu %ymm0, ymm_dump(%rip)
+#elif CASE == 14	/* WBINVD and INVD, often: no host cache flush, no stop */
+	mov $100000, %ecx
+1:	wbinvd
+	invd
+	dec %ecx
+	jnz 1b
+	mov $42, %al
+	jmp report
+#elif CASE == 15	/* CR4 writes that are allowed go through, PGE flushes */
+	mov %cr4, %rax
+	mov %rax, %rbx
+	xor $(1 << 7), %rax
+	mov %rax, %cr4
+	mov %rbx, %cr4
+	mov %cr4, %rcx
+	cmp %rbx, %rcx
+	jne 1f
+	mov $42, %al
+	jmp report
+1:	mov $43, %al
+	jmp report
+#elif CASE == 16	/* REP INSL, 4400 bytes across pages, both directions */
+	mov $0xcf8, %dx
+	mov $0x80000810, %eax
+	outl %eax, %dx
+	inl %dx, %eax			/* what every element must be */
+	mov %eax, %ebx
+	lea strio_buf(%rip), %rdi
+	mov $1100, %rcx
+	cld
+	rep insl
+	cmp $0, %rcx
+	jne 2f
+	lea strio_buf + 4400(%rip), %rax
+	cmp %rax, %rdi
+	jne 2f
+	lea strio_buf + 4400 + 8(%rip), %rdi	/* and down again, DF=1 */
+	mov $3, %rcx
+	std
+	rep insl
+	cld
+	lea strio_buf(%rip), %rsi
+	mov $1103, %rcx
+1:	lodsl
+	cmp %eax, %ebx
+	jne 2f
+	dec %rcx
+	jnz 1b
+	mov $42, %al
+	jmp report
+2:	mov $43, %al
+	jmp report
+#elif CASE == 17	/* OUTS at CPL 3 (IOPL 3) from a kernel-only page: #PF */
+	andq $~4, pd + 8(%rip)		/* 2-4 MiB: no U/S */
+	mov %cr3, %rax
+	mov %rax, %cr3
+	lea user_outs(%rip), %rdi
+	mov $(3 << 12), %esi		/* IOPL 3: OUTS allowed at CPL 3 */
+	jmp to_user
+#elif CASE == 18	/* RDPMC of a counter there is none of: #GP */
+	xor %ecx, %ecx
+	rdpmc
 #else
 #error CASE
 #endif
+	/* Nothing happened that should have: exit with 99. */
+	mov $99, %al
+	jmp report
+
+/* %al to the debug-exit port. */
+report:
+	mov $DEBUG_EXIT, %dx
+	outb %al, %dx
 1:	hlt
 	jmp 1b
+
+#if CASE == 17
+user_outs:
+	mov $0x3f8, %dx
+	mov $0x200000, %rsi
+	mov $4, %rcx
+	rep outsb		/* #PF: the launcher must not see these bytes */
+	mov $99, %al		/* not reached (and OUT at CPL 3 is allowed) */
+	mov $DEBUG_EXIT, %dx
+	outb %al, %dx
+	ud2
+#endif
+
+#if CASE != 1
+/* iretq to CPL 3 at %rdi with %rsi or'ed into RFLAGS. */
+to_user:
+	push $USER_DS
+	lea user_stack_top(%rip), %rax
+	push %rax
+	pushf
+	or %rsi, (%rsp)
+	push $USER_CS
+	push %rdi
+	iretq
+
+setup:
+	/* Page tables: the first 4 GiB, 2 MiB pages, user-accessible. */
+	lea pd(%rip), %rdi
+	mov $0x87, %eax			/* P, RW, US, PS */
+	mov $(4 * 512), %ecx
+1:	mov %rax, (%rdi)
+	add $(1 << 21), %rax
+	add $8, %rdi
+	dec %ecx
+	jnz 1b
+	lea pd(%rip), %rax
+	or $7, %rax
+	lea pdpt(%rip), %rdi
+	mov $4, %ecx
+1:	mov %rax, (%rdi)
+	add $4096, %rax
+	add $8, %rdi
+	dec %ecx
+	jnz 1b
+	lea pdpt(%rip), %rax
+	or $7, %rax
+	mov %rax, pml4(%rip)
+	lea pml4(%rip), %rax
+	mov %rax, %cr3
+
+	/* The TSS descriptor: base, limit 0x67, present available TSS. */
+	lea tss(%rip), %rax
+	mov %rax, %rdx
+	and $0xffffff, %rdx
+	shl $16, %rdx
+	mov %rax, %rcx
+	shr $24, %rcx
+	shl $56, %rcx
+	or %rcx, %rdx
+	movabs $0x0000890000000067, %rcx
+	or %rcx, %rdx
+	mov %rdx, gdt_tss(%rip)
+	lea stack_top(%rip), %rax
+	mov %rax, tss + 4(%rip)		/* RSP0 */
+
+	/* IDT: 32 interrupt gates to the 16-byte stubs. */
+	lea idt(%rip), %rdi
+	lea stubs(%rip), %rsi
+	mov $32, %ecx
+1:	mov %esi, %eax
+	and $0xffff, %eax
+	or $(KERNEL_CS << 16), %eax
+	mov %eax, (%rdi)
+	mov %esi, %eax
+	and $0xffff0000, %eax
+	or $0x8e00, %eax		/* present, DPL 0, 64-bit interrupt gate */
+	mov %eax, 4(%rdi)
+	movq $0, 8(%rdi)
+	add $16, %rdi
+	add $16, %rsi
+	dec %ecx
+	jnz 1b
+
+	lgdt gdt_ptr(%rip)
+	lidt idt_ptr(%rip)
+	mov $KERNEL_DS, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	mov $TSS_SEL, %ax
+	ltr %ax
+	pop %rax			/* our return address */
+	push $KERNEL_CS
+	push %rax
+	lretq				/* reloads CS from our GDT */
+
+	.balign 16
+stubs:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.balign 16
+	mov $(100 + \v), %al
+	jmp report
+	.endr
+
+	.balign 8
+gdt:
+	.quad 0
+	.quad 0
+	.quad 0x00af9b000000ffff	/* 0x10: 64-bit code, DPL 0 */
+	.quad 0x00cf93000000ffff	/* 0x18: data, DPL 0 */
+	.quad 0x00cff3000000ffff	/* 0x20: data, DPL 3 */
+	.quad 0x00affb000000ffff	/* 0x28: 64-bit code, DPL 3 */
+gdt_tss:
+	.quad 0				/* 0x30: the TSS, 16 bytes */
+	.quad 0
+gdt_end:
+gdt_ptr:
+	.word gdt_end - gdt - 1
+	.quad gdt
+idt_ptr:
+	.word 32 * 16 - 1
+	.quad idt
+
+	.balign 16
+tss:
+	.fill 104, 1, 0
+ymm_dump:
+	.fill 32, 1, 0
+#if CASE == 2
+	.balign 4096
+	.fill 4096 - 6, 1, 0
+strio_msg:
+	.ascii "STRIO-OUT-OK\n"
+strio_msg_end:
+#endif
+#if CASE == 16
+	.balign 4096
+	.fill 4096 - 10, 1, 0
+strio_buf:
+	.fill 4412, 1, 0
+#endif
+	.balign 16
+idt:
+	.fill 32 * 16, 1, 0
+	.balign 4096
+pml4:
+	.fill 4096, 1, 0
+pdpt:
+	.fill 4096, 1, 0
+pd:
+	.fill 4 * 4096, 1, 0
+	.fill 4096, 1, 0
+stack_top:
+	.fill 4096, 1, 0
+user_stack_top:
+#endif

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Loads lg in the test VM (emulated SVM) and checks the ABI handshake:
-# /dev/lguest appears, LG_GET_API_VERSION answers LG_API_VERSION, and the
-# module unloads again.
+# Loads lg in the test VM (emulated SVM) and checks the ABI as a caller
+# sees it: /dev/lguest appears, LG_GET_API_VERSION answers, every error
+# lguest(4) lists that a caller can provoke comes back as documented
+# (tests/vm/progs/lg-ioctl.c), and the module unloads again.
 
 lgtest_check svm-in-cpuinfo grep -qw svm /proc/cpuinfo
 lgtest_check npt-in-cpuinfo grep -qw npt /proc/cpuinfo
@@ -11,7 +12,17 @@ if [ -c /dev/lguest ]; then
 else
 	lgtest_fail dev-lguest "no /dev/lguest after insmod"
 fi
-lgtest_check api-version lg-api-version
+lg-ioctl errors >/tmp/errors.log 2>&1
+echo "lg-ioctl exited $?" >>/tmp/errors.log
+sed 's/^/  | /' /tmp/errors.log
+while read -r verdict name; do
+	case $verdict in
+	ok) lgtest_pass "$name" ;;
+	"not") lgtest_fail "${name#ok }" "lguest(4) says otherwise" ;;
+	esac
+done </tmp/errors.log
+grep -q '^ok ram-unmapped-stops' /tmp/errors.log ||
+	lgtest_fail errors-complete "lg-ioctl errors did not finish: $(tail -n 1 /tmp/errors.log)"
 lgtest_check rmmod rmmod lg
 if [ -e /dev/lguest ]; then
 	lgtest_fail dev-lguest-gone "/dev/lguest still there after rmmod"

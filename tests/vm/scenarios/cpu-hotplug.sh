@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# A CPU taken offline and brought back while a guest runs loses AMD-V's
+# switch and host save area; lg must give them back.  A guest runs while
+# cpu1 goes offline and online, finishes with status 0, then new guests
+# start pinned to each CPU; the host logs no oops or warning.
+# needs: launcher guest-kernel guest-test
+# timeout: 900
+
+lgtest_check insmod insmod "$LG_KO" || exit 0
+cpu1=/sys/devices/system/cpu/cpu1/online
+
+(lguest-launch -m 128M -a "lgtest=wait LGTEST_WAIT=15" \
+	-i /guest/test-initramfs /guest/bzImage >/tmp/g1.log 2>&1
+ echo "LAUNCHER-EXIT $?" >>/tmp/g1.log) &
+if lgtest_wait_for /tmp/g1.log 'LGGUEST waiting' 400; then
+	lgtest_pass guest-running
+else
+	lgtest_fail guest-running "the guest never reached its test"
+fi
+lgtest_check cpu1-offline sh -c "echo 0 >$cpu1"
+sleep 2
+lgtest_check cpu1-online sh -c "echo 1 >$cpu1"
+wait
+tail -n 2 /tmp/g1.log | sed 's/^/  | /'
+grep -q 'LAUNCHER-EXIT 0' /tmp/g1.log && lgtest_pass guest-through-hotplug ||
+	lgtest_fail guest-through-hotplug "$(tail -n 1 /tmp/g1.log)"
+
+for cpu in 1 0; do
+	out=$(taskset -c $cpu lguest-launch -m 128M -a "lgtest=wait LGTEST_WAIT=1" \
+		-i /guest/test-initramfs /guest/bzImage 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -q 'LGGUEST waiting' && [ $rc = 0 ] &&
+		lgtest_pass guest-on-cpu$cpu ||
+		lgtest_fail guest-on-cpu$cpu "status $rc: $(printf '%s\n' "$out" | tail -n 1)"
+done
+
+if dmesg | grep -q -E 'BUG|Oops|WARNING|invalid opcode|general protection'; then
+	dmesg | grep -E -A5 'BUG|Oops|WARNING|invalid opcode|general protection' | head -20
+	lgtest_fail host-unharmed "the host kernel logged a problem"
+else
+	lgtest_pass host-unharmed
+fi
+lgtest_check rmmod rmmod lg
