@@ -194,8 +194,9 @@ static unsigned int lg_decode_mov_crdr(struct lg_vcpu *vcpu, u8 op,
 }
 
 /*
- * MOV to or from DR0-3.  Linux clears them at boot; we keep them without
- * loading them, so the host's breakpoints stay the host's.
+ * MOV to or from DR0-3.  We keep the guest's values and load them only
+ * while its DR7 enables a breakpoint (svm.c), so that the rest of the
+ * time the host's breakpoints stay in the CPU undisturbed.
  */
 int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write)
 {

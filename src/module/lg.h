@@ -64,7 +64,7 @@ struct lg_vcpu {
 	atomic_t in_guest;
 	atomic_t tlb_flush;
 
-	u64 dr[4];		/* DR0-3: kept, never loaded in hardware */
+	u64 dr[4];		/* the guest's DR0-3, loaded while DR7 uses them */
 	u64 pvclock_gpa;	/* MSR_KVM_SYSTEM_TIME_NEW, bit 0 = enabled */
 	struct mutex run_lock;	/* one LG_RUN at a time */
 	bool dead;		/* stopped with LG_EXIT_ERROR */

@@ -25,8 +25,10 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
+#include <asm/debugreg.h>
 #include <asm/io.h>
 #include <asm/mce.h>
+#include <asm/nospec-branch.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
 
@@ -302,7 +304,7 @@ static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
 		return -EINVAL;
 
 	c->intercept_cr = LG_ICPT_CR4_WRITE;	/* see lg_guest_cr4 */
-	c->intercept_dr = 0x000f000f;		/* DR0-3: kept in software */
+	c->intercept_dr = 0x000f000f;		/* DR0-3: lg_load_guest_dr() */
 	/*
 	 * #AC and #DB are reflected to the guest: an exception whose own
 	 * delivery raises it again would otherwise loop inside the CPU with
@@ -496,6 +498,63 @@ static void lg_asid_assign(struct lg_vcpu *vcpu, int cpu)
 		c->tlb_ctl = LG_TLB_FLUSH_ASID;
 }
 
+/*
+ * The guest's DR0-3 (kept by lg_emulate_mov_dr(), which sees every
+ * access) go into the CPU only while its DR7, which VMRUN loads, enables
+ * a breakpoint; the host's are saved in @host first.  Interrupts are off.
+ */
+static bool lg_load_guest_dr(struct lg_vcpu *vcpu, unsigned long host[4])
+{
+	if (!(vcpu->vmcb->save.dr7 & LG_DR7_ENABLE_MASK))
+		return false;
+	get_debugreg(host[0], 0);
+	get_debugreg(host[1], 1);
+	get_debugreg(host[2], 2);
+	get_debugreg(host[3], 3);
+	set_debugreg(vcpu->dr[0], 0);
+	set_debugreg(vcpu->dr[1], 1);
+	set_debugreg(vcpu->dr[2], 2);
+	set_debugreg(vcpu->dr[3], 3);
+	return true;
+}
+
+/*
+ * After #VMEXIT, which leaves DR7 disabled: the host's breakpoints
+ * (ptrace, perf) come back.  hw_breakpoint_restore() would do it, but
+ * from 7.x only KVM may call it, so we restore what we saved and DR7
+ * from the per-CPU copy the kernel keeps.
+ */
+static void lg_restore_host_dr(bool guest_dr, const unsigned long host[4])
+{
+	if (guest_dr) {
+		set_debugreg(host[0], 0);
+		set_debugreg(host[1], 1);
+		set_debugreg(host[2], 2);
+		set_debugreg(host[3], 3);
+	}
+	if (guest_dr || hw_breakpoint_active()) {
+		set_debugreg(DR6_RESERVED, 6);
+		set_debugreg(__this_cpu_read(cpu_dr7), 7);
+	}
+}
+
+/*
+ * Another vCPU ran on this CPU last, perhaps another user's guest: what
+ * it trained the branch predictors with must not steer this one (KVM
+ * does this on vCPU load).  Not needed when every exit has an IBPB.
+ */
+static DEFINE_PER_CPU(struct lg_vmcb *, lg_last_vmcb);
+
+static void lg_ibpb_on_switch(struct lg_vcpu *vcpu)
+{
+	if (__this_cpu_read(lg_last_vmcb) == vcpu->vmcb)
+		return;
+	__this_cpu_write(lg_last_vmcb, vcpu->vmcb);
+	if (boot_cpu_has(X86_FEATURE_IBPB) &&
+	    !cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
+		lg_wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+}
+
 /* What the #MC we intercepted would have run: the host's handler. */
 static void lg_machine_check(void)
 {
@@ -518,7 +577,9 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	atomic_t err = ATOMIC_INIT(0);
+	unsigned long host_dr[4];
 	int cpu, ret = 0;
+	bool guest_dr;
 
 	kernel_fpu_begin();
 	asm volatile("fxrstorq %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
@@ -550,15 +611,21 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 		goto leave;
 	}
 	lg_asid_assign(vcpu, cpu);
+	lg_ibpb_on_switch(vcpu);
+	guest_dr = lg_load_guest_dr(vcpu, host_dr);
 
 	asm volatile("clgi" : : : "memory");
 	raw_local_irq_enable();	/* GIF=0 still holds interrupts off */
 	lg_svm_vmrun(vcpu->vmcb_pa, vcpu->regs, vcpu->host_save_pa);
-	if (cpu_feature_enabled(X86_FEATURE_ENTRY_IBPB) ||
-	    cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
-		lg_wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);	/* see svm_entry.S */
 	raw_local_irq_disable();
 	asm volatile("stgi" : : : "memory");
+	lg_restore_host_dr(guest_dr, host_dr);
+	/*
+	 * VMSCAPE: what the guest trained must not steer the launcher, or
+	 * any user process, on this CPU: an IBPB before the return to user.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
 	/* Intercepted, a machine check reaches no handler by itself. */
 	if (unlikely(c->exit_code == LG_VMEXIT_EXCP_BASE + X86_TRAP_MC))
 		lg_machine_check();

@@ -15,10 +15,31 @@
  * void lg_svm_vmrun(u64 vmcb_pa, u64 regs[16], u64 host_save_pa)
  */
 #include <linux/linkage.h>
+#include <asm/alternative.h>
 #include <asm/asm.h>
+#include <asm/cpufeatures.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
+#include <asm/segment.h>
 
 #define REG(n) (n * 8)
+
+.macro LG_IBPB
+	mov $MSR_IA32_PRED_CMD, %ecx
+	mov $PRED_CMD_IBPB, %eax
+	xor %edx, %edx
+	wrmsr
+.endm
+
+/*
+ * VERW with a memory operand flushes the CPU buffers that MDS, MMIO
+ * stale data, RFDS and TSA leak through, on CPUs whose microcode does so.
+ * The kernel's own selector for it is KVM's alone from 7.x; any valid
+ * data selector serves.
+ */
+	.pushsection .rodata
+SYM_DATA(lg_verw_sel, .word __KERNEL_DS)
+	.popsection
 
 .section .noinstr.text, "ax"
 
@@ -56,6 +77,10 @@ SYM_FUNC_START(lg_svm_vmrun)
 	mov REG(15)(%rax), %r15
 	mov (%rsp), %rax
 
+	/* As KVM's VM_CLEAR_CPU_BUFFERS: the last thing before VMRUN. */
+	ALTERNATIVE "jmp .Lno_verw", "", X86_FEATURE_CLEAR_CPU_BUF_VM
+	verw lg_verw_sel(%rip)
+.Lno_verw:
 	vmrun %rax
 
 	mov 8(%rsp), %rax
@@ -81,10 +106,13 @@ SYM_FUNC_START(lg_svm_vmrun)
 	add $24, %rsp
 
 	/*
-	 * Nothing the guest trained may steer our returns.  Not UNTRAIN_RET:
-	 * from 6.18 its IBPB arm calls a symbol only KVM may use, so the
-	 * caller issues that IBPB itself (lg_svm_enter()).
+	 * Nothing the guest trained may steer our returns.  The IBPB that
+	 * srso=ibpb-vmexit (and entry IBPB) ask for comes before any RET,
+	 * inline: UNTRAIN_RET's IBPB arm calls a symbol only KVM may use
+	 * from 6.18.  RAX, RCX and RDX hold nothing of ours here.
 	 */
+	ALTERNATIVE_2 "", "LG_IBPB", X86_FEATURE_ENTRY_IBPB, \
+		"LG_IBPB", X86_FEATURE_IBPB_ON_VMEXIT
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
 	CALL_UNTRAIN_RET
 
