@@ -127,7 +127,7 @@ void lg_irq_sync(struct lg_vcpu *vcpu)
 		return;
 	for_each_set_bit(v, vcpu->irq_pending, 256)
 		if (test_and_clear_bit(v, vcpu->irq_pending))
-			lapic_set_irr(&vcpu->lapic, v, false);
+			lapic_set_irr(&vcpu->lapic, v);
 	if (READ_ONCE(vcpu->timer_fired)) {
 		WRITE_ONCE(vcpu->timer_fired, false);
 		vcpu->timer_ns = 0;	/* it fired: no longer queued */

@@ -100,15 +100,16 @@ static void lapic_error(struct lg_lapic *l, u32 esr_bits)
 	if (lvt_masked(l, LAPIC_LVT_ERROR) || vector < 16)
 		return;
 	l->irr[VEC_WORD(vector)] |= VEC_BIT(vector);
-	l->tmr[VEC_WORD(vector)] &= ~VEC_BIT(vector);
 }
 
 /*
- * A fixed interrupt arrives.  A software-disabled APIC drops it, as KVM's
- * does; vectors 0-15 are illegal.  Returns whether it was accepted, i.e.
- * whether a halted vCPU may have something to wake up for.
+ * A fixed, edge-triggered interrupt arrives (our platform has no level-
+ * triggered sources: the IOAPIC's ISA pins are edge, virtio uses MSI).
+ * A software-disabled APIC drops it, as KVM's does; vectors 0-15 are
+ * illegal.  Returns whether it was accepted, i.e. whether a halted vCPU
+ * may have something to wake up for.
  */
-bool lapic_set_irr(struct lg_lapic *l, u8 vector, bool level)
+bool lapic_set_irr(struct lg_lapic *l, u8 vector)
 {
 	if (!lapic_sw_enabled(l))
 		return false;
@@ -117,10 +118,6 @@ bool lapic_set_irr(struct lg_lapic *l, u8 vector, bool level)
 		return false;
 	}
 	l->irr[VEC_WORD(vector)] |= VEC_BIT(vector);
-	if (level)
-		l->tmr[VEC_WORD(vector)] |= VEC_BIT(vector);
-	else
-		l->tmr[VEC_WORD(vector)] &= ~VEC_BIT(vector);
 	return true;
 }
 
@@ -141,20 +138,19 @@ void lapic_accept(struct lg_lapic *l, u8 vector)
 	l->isr[VEC_WORD(vector)] |= VEC_BIT(vector);
 }
 
-/* Returns the vector retired, or -1 if nothing was in service. */
-static int lapic_eoi(struct lg_lapic *l)
+/* Retires the highest vector in service, if any. */
+static void lapic_eoi(struct lg_lapic *l)
 {
 	int v = highest_vector(l->isr);
 
 	if (v >= 0)
 		l->isr[VEC_WORD(v)] &= ~VEC_BIT(v);
-	return v;
 }
 
 static void fire_lvt(struct lg_lapic *l, enum lapic_lvt lvt)
 {
 	if (!lvt_masked(l, lvt))
-		lapic_set_irr(l, l->lvt[lvt] & LVT_VECTOR, false);
+		lapic_set_irr(l, l->lvt[lvt] & LVT_VECTOR);
 }
 
 /* ---- The timer ---- */
@@ -386,7 +382,7 @@ static int write_icr(struct lg_lapic *l, u64 val, struct lapic_ipi *ipi)
 		}
 		ipi->mode = LAPIC_DM_FIXED;
 		if (lapic_ipi_targets(l, ipi)) {
-			lapic_set_irr(l, ipi->vector, false);
+			lapic_set_irr(l, ipi->vector);
 			ipi->self_done = true;
 		}
 		if (!ipi_reaches_others(l, ipi))
@@ -469,7 +465,7 @@ int lapic_read_msr(struct lg_lapic *l, u32 msr, u64 now_ns, u64 *val)
 		lo = l->isr[msr - LAPIC_MSR_ISR0];
 		break;
 	case LAPIC_MSR_TMR0 ... LAPIC_MSR_TMR0 + 7:
-		lo = l->tmr[msr - LAPIC_MSR_TMR0];
+		lo = 0;		/* nothing is level-triggered */
 		break;
 	case LAPIC_MSR_IRR0 ... LAPIC_MSR_IRR0 + 7:
 		lo = l->irr[msr - LAPIC_MSR_IRR0];
@@ -502,8 +498,6 @@ int lapic_read_msr(struct lg_lapic *l, u32 msr, u64 now_ns, u64 *val)
 int lapic_write_msr(struct lg_lapic *l, u32 msr, u64 val, u64 now_ns,
 		    struct lapic_write_out *out)
 {
-	int vector;
-
 	/* Only the ICR is 64 bits wide */
 	if (msr != LAPIC_MSR_ICR && (val >> 32))
 		return LAPIC_WRITE_GP;
@@ -517,11 +511,8 @@ int lapic_write_msr(struct lg_lapic *l, u32 msr, u64 val, u64 now_ns,
 	case LAPIC_MSR_EOI:
 		if (val)
 			return LAPIC_WRITE_GP;
-		vector = lapic_eoi(l);
-		if (vector < 0 || !(l->tmr[VEC_WORD(vector)] & VEC_BIT(vector)))
-			return LAPIC_WRITE_DONE;
-		out->eoi_vector = vector;
-		return LAPIC_WRITE_EOI_LEVEL;
+		lapic_eoi(l);
+		return LAPIC_WRITE_DONE;
 	case LAPIC_MSR_SVR:
 		return write_svr(l, val);
 	case LAPIC_MSR_ESR:
@@ -553,7 +544,7 @@ int lapic_write_msr(struct lg_lapic *l, u32 msr, u64 val, u64 now_ns,
 		if (val < 16)
 			lapic_error(l, LAPIC_ESR_SEND_ILLEGAL);
 		else
-			lapic_set_irr(l, (u8)val, false);
+			lapic_set_irr(l, (u8)val);
 		return LAPIC_WRITE_DONE;
 	default:		/* read-only, xAPIC-only, CMCI, reserved */
 		return LAPIC_WRITE_GP;

@@ -97,7 +97,6 @@ struct lg_lapic {
 	/* Vector v is bit (v % 32) of word (v / 32), as the registers show it */
 	u32 irr[8];
 	u32 isr[8];
-	u32 tmr[8];		/* set: the vector was accepted level-triggered */
 
 	/*
 	 * The timer.  When armed it fires at @timer_next_ns; one-shot and
@@ -153,12 +152,10 @@ enum lapic_write_result {
 	LAPIC_WRITE_GP = -1,		/* inject #GP, the write did nothing */
 	LAPIC_WRITE_DONE = 0,
 	LAPIC_WRITE_IPI = 1,		/* deliver @out->ipi */
-	LAPIC_WRITE_EOI_LEVEL = 2,	/* @out->eoi_vector was level-triggered */
 };
 
 struct lapic_write_out {
 	struct lapic_ipi ipi;
-	u8 eoi_vector;		/* for an IOAPIC's remote IRR */
 };
 
 void lapic_reset(struct lg_lapic *l, u32 apic_id);
@@ -168,7 +165,7 @@ int lapic_write_msr(struct lg_lapic *l, u32 msr, u64 val, u64 now_ns,
 		    struct lapic_write_out *out);
 
 bool lapic_ipi_targets(const struct lg_lapic *l, const struct lapic_ipi *ipi);
-bool lapic_set_irr(struct lg_lapic *l, u8 vector, bool level);
+bool lapic_set_irr(struct lg_lapic *l, u8 vector);
 int lapic_pending_vector(const struct lg_lapic *l);
 void lapic_accept(struct lg_lapic *l, u8 vector);
 u32 lapic_ppr(const struct lg_lapic *l);

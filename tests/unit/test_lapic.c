@@ -305,7 +305,7 @@ static void test_error_lvt_fires_on_illegal_vector(void **state)
 
 	setup_enabled(&l, 0);
 	assert_int_equal(wr(&l, LAPIC_MSR_LVT_ERROR, 0xfe), DONE);
-	assert_false(lapic_set_irr(&l, 3, false));
+	assert_false(lapic_set_irr(&l, 3));
 	assert_int_equal(lapic_pending_vector(&l), 0xfe);
 	assert_int_equal(wr(&l, LAPIC_MSR_ESR, 0), DONE);
 	assert_int_equal(rd(&l, LAPIC_MSR_ESR), LAPIC_ESR_RECV_ILLEGAL);
@@ -317,7 +317,7 @@ static void test_eoi_write_must_be_zero(void **state)
 	struct lg_lapic l;
 
 	setup_enabled(&l, 0);
-	lapic_set_irr(&l, 0x40, false);
+	lapic_set_irr(&l, 0x40);
 	lapic_accept(&l, 0x40);
 	assert_int_equal(wr(&l, LAPIC_MSR_EOI, 1), GP);
 	assert_true(isr_has(&l, 0x40));
@@ -335,10 +335,10 @@ static void test_tpr_masks_equal_and_lower_classes(void **state)
 
 	setup_enabled(&l, 0);
 	wr(&l, LAPIC_MSR_TPR, 0x50);
-	lapic_set_irr(&l, 0x5f, false);
-	lapic_set_irr(&l, 0x41, false);
+	lapic_set_irr(&l, 0x5f);
+	lapic_set_irr(&l, 0x41);
 	assert_int_equal(lapic_pending_vector(&l), -1);
-	lapic_set_irr(&l, 0x60, false);
+	lapic_set_irr(&l, 0x60);
 	assert_int_equal(lapic_pending_vector(&l), 0x60);
 	assert_int_equal(take(&l), 0x60);
 	wr(&l, LAPIC_MSR_EOI, 0);
@@ -356,13 +356,13 @@ static void test_isr_blocks_same_and_lower_classes(void **state)
 	struct lg_lapic l;
 
 	setup_enabled(&l, 0);
-	lapic_set_irr(&l, 0x80, false);
+	lapic_set_irr(&l, 0x80);
 	assert_int_equal(take(&l), 0x80);
 	assert_int_equal(rd(&l, LAPIC_MSR_PPR), 0x80);
-	lapic_set_irr(&l, 0x8f, false);
-	lapic_set_irr(&l, 0x30, false);
+	lapic_set_irr(&l, 0x8f);
+	lapic_set_irr(&l, 0x30);
 	assert_int_equal(lapic_pending_vector(&l), -1);
-	lapic_set_irr(&l, 0x90, false);
+	lapic_set_irr(&l, 0x90);
 	assert_int_equal(lapic_pending_vector(&l), 0x90);
 }
 
@@ -371,9 +371,9 @@ static void test_eoi_retires_highest_in_service_first(void **state)
 	struct lg_lapic l;
 
 	setup_enabled(&l, 0);
-	lapic_set_irr(&l, 0x40, false);
+	lapic_set_irr(&l, 0x40);
 	assert_int_equal(take(&l), 0x40);
-	lapic_set_irr(&l, 0x90, false);
+	lapic_set_irr(&l, 0x90);
 	assert_int_equal(take(&l), 0x90);
 	assert_int_equal(rd(&l, LAPIC_MSR_PPR), 0x90);
 	wr(&l, LAPIC_MSR_EOI, 0);
@@ -392,7 +392,7 @@ static void test_ppr_is_tpr_or_isr_class(void **state)
 	setup_enabled(&l, 0);
 	wr(&l, LAPIC_MSR_TPR, 0x37);
 	assert_int_equal(lapic_ppr(&l), 0x37);
-	lapic_set_irr(&l, 0x45, false);
+	lapic_set_irr(&l, 0x45);
 	take(&l);
 	assert_int_equal(lapic_ppr(&l), 0x40);
 	wr(&l, LAPIC_MSR_TPR, 0x4a);
@@ -406,15 +406,15 @@ static void test_irr_isr_registers_show_vectors(void **state)
 	struct lg_lapic l;
 
 	setup_enabled(&l, 0);
-	assert_true(lapic_set_irr(&l, 0x41, false));
-	assert_true(lapic_set_irr(&l, 0xff, false));
+	assert_true(lapic_set_irr(&l, 0x41));
+	assert_true(lapic_set_irr(&l, 0xff));
 	assert_int_equal(rd(&l, LAPIC_MSR_IRR0 + 2), 0x2);
 	assert_int_equal(rd(&l, LAPIC_MSR_IRR0 + 7), 0x80000000);
 	assert_int_equal(take(&l), 0xff);
 	assert_int_equal(rd(&l, LAPIC_MSR_IRR0 + 7), 0);
 	assert_int_equal(rd(&l, LAPIC_MSR_ISR0 + 7), 0x80000000);
 	/* Two arrivals of one vector before acceptance are one interrupt */
-	lapic_set_irr(&l, 0x41, false);
+	lapic_set_irr(&l, 0x41);
 	wr(&l, LAPIC_MSR_EOI, 0);
 	assert_int_equal(take(&l), 0x41);
 	assert_int_equal(lapic_pending_vector(&l), -1);
@@ -427,28 +427,12 @@ static void test_vector_can_be_pending_while_in_service(void **state)
 	struct lg_lapic l;
 
 	setup_enabled(&l, 0);
-	lapic_set_irr(&l, 0x50, false);
+	lapic_set_irr(&l, 0x50);
 	take(&l);
-	lapic_set_irr(&l, 0x50, false);
+	lapic_set_irr(&l, 0x50);
 	assert_int_equal(lapic_pending_vector(&l), -1);
 	wr(&l, LAPIC_MSR_EOI, 0);
 	assert_int_equal(take(&l), 0x50);
-}
-
-static void test_level_eoi_reports_vector_edge_does_not(void **state)
-{
-	struct lg_lapic l;
-
-	setup_enabled(&l, 0);
-	lapic_set_irr(&l, 0x61, true);
-	assert_int_equal(rd(&l, LAPIC_MSR_TMR0 + 3), 0x2);
-	take(&l);
-	assert_int_equal(wr(&l, LAPIC_MSR_EOI, 0), LAPIC_WRITE_EOI_LEVEL);
-	assert_int_equal(out.eoi_vector, 0x61);
-	lapic_set_irr(&l, 0x61, false);
-	assert_int_equal(rd(&l, LAPIC_MSR_TMR0 + 3), 0);
-	take(&l);
-	assert_int_equal(wr(&l, LAPIC_MSR_EOI, 0), DONE);
 }
 
 static void test_illegal_vectors_are_not_accepted(void **state)
@@ -456,10 +440,10 @@ static void test_illegal_vectors_are_not_accepted(void **state)
 	struct lg_lapic l;
 
 	setup_enabled(&l, 0);
-	assert_false(lapic_set_irr(&l, 15, false));
-	assert_false(lapic_set_irr(&l, 0, false));
+	assert_false(lapic_set_irr(&l, 15));
+	assert_false(lapic_set_irr(&l, 0));
 	assert_int_equal(lapic_pending_vector(&l), -1);
-	assert_true(lapic_set_irr(&l, 16, false));
+	assert_true(lapic_set_irr(&l, 16));
 	assert_int_equal(lapic_pending_vector(&l), 16);
 }
 
@@ -470,10 +454,10 @@ static void test_sw_disabled_apic_delivers_nothing(void **state)
 	struct lg_lapic l;
 
 	lapic_reset(&l, 0);
-	assert_false(lapic_set_irr(&l, 0x40, false));
+	assert_false(lapic_set_irr(&l, 0x40));
 	assert_int_equal(lapic_pending_vector(&l), -1);
 	wr(&l, LAPIC_MSR_SVR, 0x1ff);
-	lapic_set_irr(&l, 0x40, false);
+	lapic_set_irr(&l, 0x40);
 	wr(&l, LAPIC_MSR_SVR, 0xff);
 	/* What was pending is held, not delivered */
 	assert_int_equal(lapic_pending_vector(&l), -1);
@@ -970,7 +954,7 @@ static void test_reset_disarms_timer(void **state)
 	setup_enabled(&l, 6);
 	wr(&l, LAPIC_MSR_LVT_TIMER, 0xec);
 	wr_at(&l, LAPIC_MSR_TIMER_INITIAL, 1000, 0);
-	lapic_set_irr(&l, 0x40, false);
+	lapic_set_irr(&l, 0x40);
 	lapic_reset(&l, 6);
 	assert_int_equal(lapic_timer_next_ns(&l), 0);
 	assert_int_equal(rd(&l, LAPIC_MSR_IRR0 + 2), 0);
@@ -1001,7 +985,6 @@ int main(void)
 		cmocka_unit_test(test_ppr_is_tpr_or_isr_class),
 		cmocka_unit_test(test_irr_isr_registers_show_vectors),
 		cmocka_unit_test(test_vector_can_be_pending_while_in_service),
-		cmocka_unit_test(test_level_eoi_reports_vector_edge_does_not),
 		cmocka_unit_test(test_illegal_vectors_are_not_accepted),
 		cmocka_unit_test(test_sw_disabled_apic_delivers_nothing),
 		cmocka_unit_test(test_sw_disable_masks_all_lvts_until_rewritten),
