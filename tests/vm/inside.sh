@@ -53,3 +53,17 @@ lgtest_wait_for() {
 		i=$((i + 1))
 	done
 }
+
+# lgtest_host_clean: passes host-unharmed if the kernel logged no oops,
+# warning, KASAN/KFENCE report or lockdep splat (they all start with
+# "BUG:" or "WARNING:", or say "general protection" / "invalid opcode").
+lgtest_host_clean() {
+	local pat='BUG|Oops|WARNING|general protection|invalid opcode'
+
+	if dmesg | grep -q -E "$pat"; then
+		dmesg | grep -E -A8 "$pat" | head -30
+		lgtest_fail host-unharmed "the host kernel logged a problem"
+	else
+		lgtest_pass host-unharmed
+	fi
+}

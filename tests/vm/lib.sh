@@ -41,6 +41,8 @@ vm_log() { echo "vm: $*" >&2; }
 VM_KCACHE_FORMAT=2	# bump when the cached folder's layout changes
 vm_kernel() {
 	local meta dir tmp x moddir m
+	VM_KDIR=
+	[ "${LG_TEST_KERNEL:-}" != debug ] || { vm_kernel_debug; return; }
 	meta=$(lg_flavour_meta image "${LG_TEST_KERNEL:-}")
 	read -r VM_KPKG VM_KVER <<<"$(lg_meta_target "$meta")"
 	[ -n "$VM_KPKG" ] || return 1
@@ -92,6 +94,27 @@ vm_kernel() {
 	[ ! -f "$dir/vmlinux" ] || VM_KIMAGE=$dir/vmlinux
 }
 
+# LG_TEST_KERNEL=debug: our own build of Debian's linux-source-6.1 with
+# KASAN, KFENCE, lockdep and friends (debug-host.config), by
+# guest/build-kernel, which caches it with a tree to build lg.ko against
+# (VM_KDIR).  It has no modules of its own: scenarios that need kvm_amd
+# do not run on it.
+vm_kernel_debug() {
+	local image dir
+	vm_log "debug host kernel: guest/build-kernel --fragment debug-host.config (minutes the first time, then cached)"
+	image=$("$LG_REPO/guest/build-kernel" --fragment "$VM_DIR/debug-host.config" \
+		--module-tree 2>"${TMPDIR:-/tmp}/lg-debug-kernel.log" | tail -n 1) ||
+		{ tail -n 20 "${TMPDIR:-/tmp}/lg-debug-kernel.log" >&2; return 1; }
+	dir=$(dirname "$image")
+	VM_KIMAGE=$image
+	VM_KDIR=$dir/build
+	VM_KREL=$(cat "$VM_KDIR/include/config/kernel.release")
+	VM_KPKG=debug
+	VM_KVER=$(basename "$dir")
+	VM_KCACHE=$dir/vm
+	mkdir -p "$VM_KCACHE/root/lib/modules/$VM_KREL"
+}
+
 # Under TCG a Debian bzImage spends 10-15 s decompressing itself before
 # its first line.  The same kernel's vmlinux, booted by QEMU through its
 # PVH entry (CONFIG_PVH, Debian has it), skips that: the test VM reaches
@@ -120,10 +143,11 @@ vm_extract_vmlinux() {
 # tests skip kbuild (10-20 s).
 vm_build_module() {
 	local kdir src=$VM_BUILD/module key cache
-	kdir=$(lg_host_headers "$VM_KREL")
+	kdir=${VM_KDIR:-$(lg_host_headers "$VM_KREL")}
 	lg_copy_module_src "$LG_REPO" "$src"
 	key=$( (cd "$src" && find . -type f | LC_ALL=C sort | xargs sha256sum
-		dpkg-query -W -f='${Version}' "linux-headers-$VM_KREL"
+		[ -n "$VM_KDIR" ] && echo "$VM_KVER" ||
+			dpkg-query -W -f='${Version}' "linux-headers-$VM_KREL"
 		gcc --version | head -n 1) | sha256sum | cut -c1-16)
 	cache=$LG_CACHE/lg-ko/$VM_KREL-$key
 	VM_LGKO=$cache/lg.ko
@@ -247,9 +271,9 @@ vm_setup() {
 	VM_BUILD=$(mktemp -d "${TMPDIR:-/tmp}/lg-vm.XXXXXX")
 	# shellcheck disable=SC2064
 	trap "rm -rf '$VM_BUILD'" EXIT
-	vm_kernel
+	vm_kernel || { echo "no test VM kernel" >&2; return 1; }
 	vm_log "test VM kernel $VM_KREL ($VM_KPKG $VM_KVER)"
-	vm_build_module
+	vm_build_module || return 1
 	# The kernel's modules plus lg.ko in extra/, depmod run: in the test
 	# VM both `modprobe kvm_amd` and `modprobe lg` work.
 	cp -a "$VM_KCACHE/root" "$VM_BUILD/mods"
@@ -398,7 +422,7 @@ vm_scenario() {
 	local log initrd env rc=0 done_seen results
 	if [ "$1" = --live ]; then live=1; shift; fi
 	script=$1
-	name=$(basename "$script" .sh)
+	name=$(basename "$script" .sh)${VM_TAG:-}
 	cpu=$(vm_header "$script" cpu | tail -n 1)
 	timeout=$(vm_header "$script" timeout | tail -n 1)
 	mem=$(vm_header "$script" memory | tail -n 1)

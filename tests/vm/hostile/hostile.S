@@ -138,6 +138,17 @@ _start:
 #elif CASE == 18	/* RDPMC of a counter there is none of: #GP */
 	xor %ecx, %ecx
 	rdpmc
+#elif CASE == 20	/* exits, for a long while */
+	mov $400000, %ebp
+1:	xor %eax, %eax
+	cpuid
+	dec %ebp
+	jnz 1b
+	mov $42, %al
+	jmp report
+#elif CASE == 21	/* XGETBV without OSXSAVE: #UD, the host's XCR0 unseen */
+	xor %ecx, %ecx
+	xgetbv
 #else
 #error CASE
 #endif

@@ -3,6 +3,7 @@
 # sees it: /dev/lguest appears, LG_GET_API_VERSION answers, every error
 # lguest(4) lists that a caller can provoke comes back as documented
 # (tests/vm/progs/lg-ioctl.c), and the module unloads again.
+# also-on: debug
 
 lgtest_check svm-in-cpuinfo grep -qw svm /proc/cpuinfo
 lgtest_check npt-in-cpuinfo grep -qw npt /proc/cpuinfo

@@ -9,6 +9,7 @@
 # RDPMC and CR4 bits whose state lg does not switch, #DB reflected to
 # them.  WBINVD runs and allowed CR4 writes go through.  The host kernel
 # is none the worse (no oops, lg still works).
+# also-on: debug
 # needs: launcher hostile guest-kernel guest-test
 
 lgtest_check insmod insmod "$LG_KO" || exit 0
@@ -49,12 +50,24 @@ exits rep-insl-both-directions 16 42
 exits outs-from-kernel-page-pf 17 114
 exits rdpmc-gp 18 113
 
-if dmesg | grep -q -E 'BUG|Oops|WARNING|general protection'; then
-	dmesg | grep -E -A5 'BUG|Oops|WARNING|general protection' | head -20
-	lgtest_fail host-unharmed "the host kernel logged a problem"
+# A host breakpoint counts every write while a guest exits again and
+# again on the same CPU (each #VMEXIT disables DR7).  Guests' own
+# breakpoints are not tested: QEMU 7.2's TCG crashes (SIGSEGV) when a
+# nested guest arms DR7.
+taskset -c 0 lguest-launch -m 64M /hostile/case20 >/tmp/case20.log 2>&1 &
+sleep 1
+if out=$(hw-bp-count 0 3000 2>&1); then
+	lgtest_pass host-breakpoint-kept
 else
-	lgtest_pass host-unharmed
+	lgtest_fail host-breakpoint-kept "$out"
 fi
+echo "  | $out"
+wait $!
+rc=$?
+[ $rc = 42 ] && lgtest_pass breakpoint-guest-exit-42 ||
+	lgtest_fail breakpoint-guest-exit-42 "status $rc: $(cat /tmp/case20.log)"
+
+lgtest_host_clean
 out=$(lguest-launch -a lgtest=wait -i /guest/test-initramfs /guest/bzImage 2>&1)
 rc=$?
 printf '%s\n' "$out" | grep -q 'LGGUEST waiting' && [ $rc = 0 ] &&
