@@ -7,6 +7,7 @@
 # Sourced by tests/vm/lib.sh and tests/matrix/run; needs `set -eu`.
 
 LG_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/lguest
+LG_SID_MIRROR=${LG_SID_MIRROR:-http://deb.debian.org/debian}
 
 # apt-get waits for a dpkg lock held by a concurrent apt instead of failing.
 lg_apt_get() {
@@ -82,4 +83,44 @@ lg_copy_module_src() {
 	    --exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
 	    --exclude=Module.symvers --exclude='.*.d' --exclude='*.tmp' \
 	    -cf - module include | tar -C "$dst/src" -xf -
+}
+
+# Sets SID_ROOT to this week's sid chroot with gcc, make and
+# linux-headers-amd64, bootstrapping it first if needed (shared by the
+# module matrix and the test VM's sid kernel).  Called in an
+# `if`, where bash ignores `set -e`: every step checks for itself.
+lg_sid_chroot() {
+	local base=$LG_CACHE/chroot root tmp old
+	root=$base/sid-$(date -u +%G-W%V)
+	SID_ROOT=$root
+	mkdir -p "$base" || return 1
+	exec 9>"$base/.lock"
+	flock 9 || return 1
+	if [ ! -f "$root/.lg-ready" ]; then
+		tmp=$root.tmp
+		if mountpoint -q "$tmp/proc"; then umount -l "$tmp/proc"; fi
+		rm -rf --one-file-system "$tmp" || return 1
+		echo "bootstrapping a sid chroot in $root (about a minute)"
+		debootstrap --variant=minbase sid "$tmp" "$LG_SID_MIRROR" || return 1
+		# apt in the chroot resolves the headers' dependencies (their
+		# gcc-NN, kbuild, -common) better than debootstrap --include.
+		# The archive this machine reaches may be a snapshot whose sid
+		# Release is past its Valid-Until: debootstrap does not check
+		# that, apt does.
+		cp /etc/resolv.conf "$tmp/etc/resolv.conf" 2>/dev/null
+		mount -t proc proc "$tmp/proc" || return 1
+		chroot "$tmp" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			DEBIAN_FRONTEND=noninteractive \
+			sh -c 'apt-get -q -o Acquire::Check-Valid-Until=false update &&
+				apt-get -q install -y \
+				--no-install-recommends gcc make linux-headers-amd64 &&
+				apt-get clean' || { umount "$tmp/proc"; return 1; }
+		umount "$tmp/proc" || return 1
+		touch "$tmp/.lg-ready" && mv "$tmp" "$root" || return 1
+		for old in "$base"/sid-*; do
+			[ "$old" = "$root" ] || [ ! -d "$old" ] ||
+				mountpoint -q "$old/proc" || rm -rf --one-file-system "$old"
+		done
+	fi
+	flock -u 9
 }

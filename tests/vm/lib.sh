@@ -33,34 +33,55 @@ vm_log() { echo "vm: $*" >&2; }
 
 # ---------------------------------------------------------------------------
 # The test VM's kernel: a Debian kernel image, by flavour (LG_TEST_KERNEL=
-# "" for Debian 12's default, "6.12" for linux-image-6.12-amd64).  Sets
+# "" for Debian 12's default, "6.12" for linux-image-6.12-amd64, "sid"
+# for Debian unstable's newest, "debug" for our debug build).  Sets
 # VM_KREL (uname -r inside), VM_KPKG, VM_KVER, VM_KCACHE, the cached
 # folder with root/lib/modules/$VM_KREL (the modules above, uncompressed,
 # depmod run), and VM_KIMAGE, the image QEMU boots: vmlinux when it can be
-# had (see vm_extract_vmlinux), else vmlinuz.
+# had (see vm_extract_vmlinux), else vmlinuz.  VM_KDIR and VM_CHROOT are
+# set where lg.ko is not built against the host's linux-headers package.
 VM_KCACHE_FORMAT=2	# bump when the cached folder's layout changes
 vm_kernel() {
-	local meta dir tmp x moddir m
+	local meta dir
 	VM_KDIR=
-	[ "${LG_TEST_KERNEL:-}" != debug ] || { vm_kernel_debug; return; }
+	VM_CHROOT=
+	case ${LG_TEST_KERNEL:-} in
+	debug) vm_kernel_debug; return ;;
+	sid) vm_kernel_sid; return ;;
+	esac
 	meta=$(lg_flavour_meta image "${LG_TEST_KERNEL:-}")
 	read -r VM_KPKG VM_KVER <<<"$(lg_meta_target "$meta")"
 	[ -n "$VM_KPKG" ] || return 1
 	VM_KREL=${VM_KPKG#linux-image-}
 	dir=$LG_CACHE/kernel/${VM_KPKG}_$VM_KVER
-	VM_KCACHE=$dir
-	VM_KIMAGE=$dir/vmlinuz
-	[ ! -f "$dir/vmlinux" ] || VM_KIMAGE=$dir/vmlinux
-	[ -f "$dir/.ready-$VM_KCACHE_FORMAT" ] && return 0
+	if [ ! -f "$dir/.ready-$VM_KCACHE_FORMAT" ]; then
+		vm_log "fetching $VM_KPKG $VM_KVER (first run only)"
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp/deb"
+		(cd "$dir.tmp/deb" &&
+			lg_apt_get -o APT::Sandbox::User=root download "$VM_KPKG=$VM_KVER" >&2)
+		vm_kernel_unpack "$dir"
+	fi
+	vm_kernel_use "$dir"
+}
 
-	vm_log "fetching $VM_KPKG $VM_KVER (first run only)"
-	tmp=$dir.tmp
-	rm -rf "$tmp"
-	mkdir -p "$tmp/deb"
-	(cd "$tmp/deb" && lg_apt_get -o APT::Sandbox::User=root download "$VM_KPKG=$VM_KVER" >&2)
+vm_kernel_use() {
+	VM_KCACHE=$1
+	VM_KIMAGE=$1/vmlinuz
+	[ ! -f "$1/vmlinux" ] || VM_KIMAGE=$1/vmlinux
+}
+
+# Unpacks the image package (or, as in sid, the packages its kernel and
+# modules are split into) downloaded into DIR.tmp/deb into the cached
+# folder DIR: the kernel and the modules the test VM loads.
+vm_kernel_unpack() {
+	local dir=$1 tmp=$1.tmp x moddir m
 	x=$tmp/x
-	dpkg-deb -x "$tmp"/deb/*.deb "$x"
-	cp "$x/boot/vmlinuz-$VM_KREL" "$tmp/vmlinuz"
+	for m in "$tmp"/deb/*.deb; do dpkg-deb -x "$m" "$x"; done
+	# sid keeps the kernel with its modules.
+	m=$x/boot/vmlinuz-$VM_KREL
+	[ -f "$m" ] || m=$x/usr/lib/modules/$VM_KREL/vmlinuz
+	cp "$m" "$tmp/vmlinuz"
 	vm_extract_vmlinux "$tmp/vmlinuz" "$tmp/vmlinux" || rm -f "$tmp/vmlinux"
 	# Newer kernels ship /usr/lib/modules; depmod -b wants lib/modules.
 	if [ ! -d "$x/lib/modules/$VM_KREL" ]; then
@@ -90,8 +111,41 @@ vm_kernel() {
 	touch "$tmp/.ready-$VM_KCACHE_FORMAT"
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
-	VM_KIMAGE=$dir/vmlinuz
-	[ ! -f "$dir/vmlinux" ] || VM_KIMAGE=$dir/vmlinux
+}
+
+# LG_TEST_KERNEL=sid: the newest Debian unstable kernel, the one the module
+# matrix builds for.  Its image comes through this week's sid chroot (the
+# matrix's, tests/vm/debian-kernel.sh), and lg.ko is built in that chroot
+# against its headers with its compiler (VM_CHROOT, VM_KDIR).
+vm_kernel_sid() {
+	local hdr dir dl
+	lg_sid_chroot >"${TMPDIR:-/tmp}/lg-sid-chroot.log" 2>&1 ||
+		{ tail -n 20 "${TMPDIR:-/tmp}/lg-sid-chroot.log" >&2; return 1; }
+	VM_CHROOT=$SID_ROOT
+	hdr=$(chroot "$VM_CHROOT" apt-cache depends linux-headers-amd64 |
+	      awk '$1 == "Depends:" && $2 ~ /^linux-headers-/ { print $2; exit }')
+	[ -n "$hdr" ] || { echo "no linux-headers in $VM_CHROOT" >&2; return 1; }
+	VM_KREL=${hdr#linux-headers-}
+	VM_KPKG=linux-image-$VM_KREL
+	VM_KVER=$(chroot "$VM_CHROOT" dpkg-query -W -f='${Version}' "$hdr")
+	VM_KDIR=/usr/src/$hdr
+	dir=$LG_CACHE/kernel/sid-${VM_KPKG}_$VM_KVER
+	if [ ! -f "$dir/.ready-$VM_KCACHE_FORMAT" ]; then
+		vm_log "fetching $VM_KPKG (sid) through $VM_CHROOT (first run only)"
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp/deb"
+		dl=$(mktemp -d "$VM_CHROOT/tmp/lg-dl.XXXXXX")
+		# sid splits the image into linux-binary-REL and linux-modules-REL.
+		chroot "$VM_CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin sh -c \
+			"cd /tmp/${dl##*/} && apt-get -q -o APT::Sandbox::User=root download \
+			 \$(apt-cache depends $VM_KPKG | awk '\$1 == \"Depends:\" &&
+			   \$2 ~ /^linux-(binary|modules)-/ { print \$2 }') $VM_KPKG" >&2 ||
+			{ rm -rf "$dl"; return 1; }
+		mv "$dl"/*.deb "$dir.tmp/deb/"
+		rm -rf "$dl"
+		vm_kernel_unpack "$dir"
+	fi
+	vm_kernel_use "$dir"
 }
 
 # LG_TEST_KERNEL=debug: our own build of Debian's linux-source-6.1 with
@@ -143,22 +197,50 @@ vm_extract_vmlinux() {
 # tests skip kbuild (10-20 s).
 vm_build_module() {
 	local kdir src=$VM_BUILD/module key cache
-	kdir=${VM_KDIR:-$(lg_host_headers "$VM_KREL")}
+	if [ -n "$VM_KDIR" ]; then kdir=$VM_KDIR; else kdir=$(lg_host_headers "$VM_KREL"); fi
 	lg_copy_module_src "$LG_REPO" "$src"
 	key=$( (cd "$src" && find . -type f | LC_ALL=C sort | xargs sha256sum
-		[ -n "$VM_KDIR" ] && echo "$VM_KVER" ||
+		[ -n "$VM_KDIR" ] && echo "$VM_KPKG $VM_KVER" ||
 			dpkg-query -W -f='${Version}' "linux-headers-$VM_KREL"
-		gcc --version | head -n 1) | sha256sum | cut -c1-16)
+		${VM_CHROOT:+chroot "$VM_CHROOT"} gcc --version | head -n 1) |
+		sha256sum | cut -c1-16)
 	cache=$LG_CACHE/lg-ko/$VM_KREL-$key
 	VM_LGKO=$cache/lg.ko
 	[ ! -f "$VM_LGKO" ] || { touch "$cache"; return 0; }
+	if [ -n "$VM_CHROOT" ]; then
+		vm_build_module_chroot "$src" "$cache" && return 0
+		cat "$VM_BUILD/module.log" >&2
+		echo "lg.ko does not build for $VM_KREL" >&2
+		return 1
+	fi
 	if ! make -C "$kdir" M="$src/src/module" modules >"$VM_BUILD/module.log" 2>&1; then
 		cat "$VM_BUILD/module.log" >&2
 		echo "lg.ko does not build for $VM_KREL" >&2
 		return 1
 	fi
+	vm_keep_module "$src/src/module/lg.ko" "$cache"
+}
+
+# lg.ko for the sid kernel, built inside the sid chroot (objtool there
+# reads /proc), then kept as vm_keep_module does.
+vm_build_module_chroot() {
+	local src=$1 cache=$2 in rc=0
+	in=$(mktemp -d "$VM_CHROOT/tmp/lg-mod.XXXXXX")
+	cp -a "$src/." "$in/"
+	mount -t proc proc "$VM_CHROOT/proc" || return 1
+	chroot "$VM_CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
+		make -C "$VM_KDIR" M="/tmp/${in##*/}/src/module" modules \
+		>"$VM_BUILD/module.log" 2>&1 || rc=1
+	umount "$VM_CHROOT/proc"
+	[ $rc = 0 ] && vm_keep_module "$in/src/module/lg.ko" "$cache" || rc=1
+	rm -rf "$in"
+	return $rc
+}
+
+vm_keep_module() {
+	local ko=$1 cache=$2
 	mkdir -p "$cache.tmp"
-	cp "$src/src/module/lg.ko" "$cache.tmp/"
+	cp "$ko" "$cache.tmp/"
 	rm -rf "$cache"
 	mv "$cache.tmp" "$cache"
 	find "$LG_CACHE/lg-ko" -mindepth 1 -maxdepth 1 -mtime +14 -exec rm -rf {} +

@@ -3,6 +3,7 @@
 # user would: it reaches init, keeps time with kvm-clock at the host's
 # rate and date, runs its APIC in x2APIC mode, and "reboot -f" ends the
 # launcher with status 0.
+# also-on: sid
 # needs: launcher guest-kernel guest-test
 # timeout: 600
 

@@ -9,7 +9,7 @@
 # RDPMC and CR4 bits whose state lg does not switch, #DB reflected to
 # them.  WBINVD runs and allowed CR4 writes go through.  The host kernel
 # is none the worse (no oops, lg still works).
-# also-on: debug
+# also-on: debug sid
 # needs: launcher hostile guest-kernel guest-test
 
 lgtest_check insmod insmod "$LG_KO" || exit 0

@@ -5,7 +5,7 @@
 # its fd mid-run and forks (tests/vm/progs/lg-ioctl.c).  Every call must
 # come back, the host kernel must log no oops or warning, and lg must
 # still unload and run a guest afterwards.
-# also-on: debug
+# also-on: debug sid
 # needs: launcher guest-kernel guest-test
 # timeout: 900
 

@@ -4,6 +4,7 @@
 # must boot to its test and exit 0.  The test VM runs multi-threaded TCG,
 # so its two CPUs really run in parallel (tests/vm/README.md, "Guests
 # at once").
+# also-on: sid
 # needs: launcher guest-kernel guest-test
 # timeout: 1500
 
