@@ -880,9 +880,9 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 {
 	int ret = 0;
 
+	lg_complete_pending(vcpu);	/* which may stop the VM (INS) */
 	if (vcpu->dead)
 		return 0;	/* the run page still holds the error */
-	lg_complete_pending(vcpu);
 	WRITE_ONCE(vcpu->task, current);
 	while (!ret) {
 		if (signal_pending(current) ||
