@@ -474,7 +474,9 @@ static void lg_skip_intercepted(struct lg_vcpu *vcpu, unsigned int len)
 /*
  * Before VMRUN, interrupts off: a fresh ASID when the vCPU comes from
  * elsewhere or from an older generation, else a flush of its own ASID
- * if the MMU notifier asked for one.
+ * if the MMU notifier asked for one.  A CPU without FLUSHBYASID (QEMU's
+ * emulated SVM among them) ignores a flush of one ASID: there a fresh
+ * ASID is the flush, as in KVM's svm_flush_tlb_asid().
  */
 static void lg_asid_assign(struct lg_vcpu *vcpu, int cpu)
 {
@@ -483,7 +485,8 @@ static void lg_asid_assign(struct lg_vcpu *vcpu, int cpu)
 	bool flush = atomic_xchg(&vcpu->tlb_flush, 0);
 
 	c->tlb_ctl = 0;
-	if (vcpu->asid_cpu != cpu || vcpu->asid_generation != pool->generation) {
+	if (vcpu->asid_cpu != cpu || vcpu->asid_generation != pool->generation ||
+	    (flush && !boot_cpu_has(X86_FEATURE_FLUSHBYASID))) {
 		if (pool->next >= lg_max_asid) {
 			pool->generation++;
 			pool->next = 1;
