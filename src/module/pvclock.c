@@ -18,27 +18,7 @@
 #include <asm/tsc.h>
 
 #include "lg.h"
-
-/* ns = (ticks shifted by @shift) * mul >> 32, for ticks of @hz. */
-static void lg_time_scale(u64 hz, s8 *shift, u32 *mul)
-{
-	u64 scaled = NSEC_PER_SEC, base = hz;
-	s8 s = 0;
-
-	while (base > scaled * 2 || base >> 32) {
-		base >>= 1;
-		s--;
-	}
-	while ((u32)base <= scaled || scaled >> 32) {
-		if (scaled >> 32 || (u32)base & 0x80000000)
-			scaled >>= 1;
-		else
-			base <<= 1;
-		s++;
-	}
-	*shift = s;
-	*mul = div_u64(scaled << 32, (u32)base);
-}
+#include "tsc_math.h"
 
 /* Guest nanoseconds now, and the guest TSC that goes with them. */
 static u64 lg_guest_now(struct lg_vm *vm, u64 *tsc)
@@ -56,19 +36,8 @@ static u64 lg_guest_now(struct lg_vm *vm, u64 *tsc)
 /* Host monotonic nanoseconds at which the guest's TSC reaches @deadline. */
 u64 lg_tsc_deadline_ns(struct lg_vm *vm, u64 deadline)
 {
-	u64 now_tsc = rdtsc() + vm->tsc_offset, now_ns = ktime_get_ns(), ticks, ms;
-
-	if (!deadline || deadline <= now_tsc)
-		return now_ns;
-	/*
-	 * The guest picks the deadline, any u64: one too far to count in
-	 * nanoseconds is "never" (KTIME_MAX), not a wrap into the past.
-	 */
-	ticks = deadline - now_tsc;
-	ms = div_u64(ticks, tsc_khz);
-	if (ms >= (KTIME_MAX - now_ns) / NSEC_PER_MSEC)
-		return KTIME_MAX;
-	return now_ns + mul_u64_u32_div(ticks, USEC_PER_SEC, tsc_khz);
+	return tsc_deadline_ns(deadline, rdtsc() + vm->tsc_offset, ktime_get_ns(),
+			       tsc_khz);
 }
 
 void lg_pvclock_update(struct lg_vcpu *vcpu)
@@ -78,7 +47,7 @@ void lg_pvclock_update(struct lg_vcpu *vcpu)
 
 	if (!(vcpu->pvclock_gpa & 1))
 		return;
-	lg_time_scale((u64)tsc_khz * 1000, &t.tsc_shift, &t.tsc_to_system_mul);
+	tsc_scale((u64)tsc_khz * 1000, &t.tsc_shift, &t.tsc_to_system_mul);
 	t.system_time = lg_guest_now(vcpu->vm, &t.tsc_timestamp);
 	t.flags = PVCLOCK_TSC_STABLE_BIT;
 	t.version = 2;
