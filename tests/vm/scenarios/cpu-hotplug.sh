@@ -5,6 +5,7 @@
 # start pinned to each CPU; the host logs no oops or warning.
 # also-on: debug
 # needs: launcher guest-kernel guest-test
+# smp: 2
 # timeout: 900
 
 lgtest_check insmod insmod "$LG_KO" || exit 0

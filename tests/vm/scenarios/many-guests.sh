@@ -7,6 +7,7 @@
 # "Guests at once").  Run it with tests/vm/run many-guests.
 # run: on request
 # needs: launcher guest-kernel guest-test
+# smp: 2
 # timeout: 1500
 
 lgtest_check insmod insmod "$LG_KO" || exit 0
