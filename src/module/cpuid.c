@@ -8,11 +8,14 @@
  * TSC-deadline timer and ARAT, the hypervisor bit, and KVM's signature
  * with only the clock features, which makes Linux take its TSC frequency
  * and time from kvm-clock, use x2APIC without interrupt remapping, and
- * need no PIT.  Hidden: SVM/VMX, the PMU, MONITOR, RDTSCP, XSAVE/AVX
- * (we switch only the FXSAVE state), PCID, MCE/MTRR, speculation MSRs.
+ * need no PIT.  XSAVE and AVX (with AVX2, FMA, F16C) only as far as
+ * fpu.c switches their state.  Hidden: SVM/VMX, the PMU, MONITOR,
+ * RDTSCP/RDPID, AVX-512, PKU, PCID, MCE/MTRR, speculation MSRs.
  */
 #include "compat.h"
 #include "lg.h"
+#include "svm_defs.h"
+#include "xstate.h"
 
 #define KVM_SIGNATURE_LEAF	0x40000000
 #define KVM_FEATURES_LEAF	0x40000001
@@ -33,9 +36,14 @@
 #define L1_ECX_X2APIC		BIT(21)
 #define L1_ECX_TSC_DEADLINE	BIT(24)
 #define L1_ECX_HYPERVISOR	BIT(31)
-/* leaf 7.0 EBX: SMEP, ERMS, SMAP, CLFLUSHOPT, SHA; RDSEED, ADX */
-#define L7_EBX_OK (BIT(7) | BIT(9) | BIT(18) | BIT(19) | BIT(20) | BIT(23) | \
-		   BIT(29))
+#define L1_ECX_XSAVE		BIT(26)
+#define L1_ECX_OSXSAVE		BIT(27)
+/* leaf 1 ECX with AVX state: FMA, AVX, F16C */
+#define L1_ECX_AVX (BIT(12) | BIT(28) | BIT(29))
+/* leaf 7.0 EBX: BMI1, SMEP, BMI2, ERMS, SMAP, CLFLUSHOPT, SHA; RDSEED, ADX */
+#define L7_EBX_OK (BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(18) | BIT(19) | \
+		   BIT(20) | BIT(23) | BIT(29))
+#define L7_EBX_AVX2		BIT(5)
 /* 0x80000001 ECX: LAHF_LM, ABM, SSE4A, MISALIGNSSE, 3DNOWPREFETCH */
 #define E1_ECX_OK (BIT(0) | BIT(5) | BIT(6) | BIT(7) | BIT(8))
 /* 0x80000001 EDX: SYSCALL, NX, MMXEXT, PDPE1GB, LM, and leaf 1's basics */
@@ -83,8 +91,12 @@ void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4])
 	case 1:
 		/* APIC id, one logical CPU, CLFLUSH size kept. */
 		*b = (*b & 0xffff) | (1 << 16) | (id << 24);
-		*c = (*c & L1_ECX_OK) | L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE |
-		     L1_ECX_HYPERVISOR;
+		*c = (*c & (L1_ECX_OK | (lg_xfeatures & XSTATE_YMM ? L1_ECX_AVX : 0))) |
+		     L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE | L1_ECX_HYPERVISOR;
+		if (lg_xfeatures)
+			*c |= L1_ECX_XSAVE;
+		if (vcpu->vmcb->save.cr4 & X86_CR4_OSXSAVE)
+			*c |= L1_ECX_OSXSAVE;
 		*d &= L1_EDX_OK;
 		break;
 	case 6:
@@ -92,8 +104,12 @@ void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4])
 		*b = *c = *d = 0;
 		break;
 	case 7:
-		*b = subleaf == 0 ? *b & L7_EBX_OK : 0;
+		*b = subleaf == 0 ? *b & (L7_EBX_OK |
+			(lg_xfeatures & XSTATE_YMM ? L7_EBX_AVX2 : 0)) : 0;
 		*a = *c = *d = 0;
+		break;
+	case 0xd:
+		lg_xstate_cpuid(vcpu, subleaf, out);
 		break;
 	case 0xb:
 		/* x2APIC topology: one thread, one core. */

@@ -38,7 +38,9 @@ struct lg_vcpu {
 	void *host_save;	/* host FS/GS/TR/syscall MSRs, VMSAVEd */
 	u64 host_save_pa;
 	u64 regs[16];		/* guest GPRs but RAX and RSP (in the VMCB) */
-	u8 fpu[512] __aligned(16);	/* guest x87/SSE state, FXSAVE image */
+	u8 *fpu;		/* a page: the guest's XSAVE (or FXSAVE) image */
+	u64 xcr0;		/* the guest's XCR0 (fpu.c) */
+	u64 bad_xcr0;		/* one it set past an absent intercept */
 	struct lg_run *run;	/* the page shared with the launcher */
 	struct task_struct *task;	/* the thread in LG_RUN, or NULL */
 	int last_cpu;		/* where it runs, for TLB-flush IPIs */
@@ -134,6 +136,17 @@ int lg_npt_fault(struct lg_vm *vm, u64 gpa);
 const struct lg_slot *lg_gpa_slot(struct lg_vm *vm, u64 gpa, u64 len);
 int lg_read_guest(struct lg_vm *vm, u64 gpa, void *buf, unsigned int len);
 int lg_write_guest(struct lg_vm *vm, u64 gpa, const void *buf, unsigned int len);
+
+/* fpu.c */
+extern u64 lg_xfeatures;
+void lg_fpu_init(void);
+void lg_fpu_reset(struct lg_vcpu *vcpu);
+void lg_xstate_cpuid(struct lg_vcpu *vcpu, u32 subleaf, u32 out[4]);
+int lg_xsetbv(struct lg_vcpu *vcpu, u32 index, u64 val);
+void lg_fpu_load(struct lg_vcpu *vcpu);
+void lg_fpu_save(struct lg_vcpu *vcpu);
+bool lg_xcr0_get(struct lg_vcpu *vcpu, u64 guest_cr4);
+u64 lg_xcr0_put(struct lg_vcpu *vcpu, u64 guest_cr4, bool switched);
 
 /* cpuid.c */
 void lg_cpuid_init(void);

@@ -7,8 +7,8 @@
  * it: EFER.SVME is one switch per CPU, and sharing it with kvm_amd would
  * mean sharing ASIDs too, leaking TLB entries between their guests.
  *
- * The run loop follows KVM's rules: the guest's FPU state is swapped in
- * inside kernel_fpu_begin(); interrupts are held by CLGI across VMRUN, so
+ * The run loop follows KVM's rules: the guest's FPU state and XCR0 are
+ * swapped in inside kernel_fpu_begin() (fpu.c); interrupts are held by CLGI across VMRUN, so
  * a host interrupt ends guest mode and is taken right after STGI; the
  * loop checks signals and need_resched() on every pass; an event whose
  * delivery an exit interrupted (EXITINTINFO) is delivered again.
@@ -37,6 +37,7 @@
 #include "svm_defs.h"
 
 void lg_svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);
+extern const u8 lg_svm_vmrun_exit[];	/* the instruction after VMRUN */
 static void lg_svm_free(void);
 
 static DEFINE_MUTEX(lg_svm_mutex);
@@ -46,6 +47,13 @@ static enum cpuhp_state lg_cpuhp_state;
 u64 lg_guest_cr4;		/* the CR4 bits a guest may set */
 static DEFINE_PER_CPU(struct page *, lg_hsave);
 static DEFINE_PER_CPU(bool, lg_svm_on);
+/*
+ * TSC_AUX holds the host's CPU number (RDPID, RDTSCP, and the kernel's
+ * own paranoid entries read it), and the guest can run RDPID however
+ * CPUID hides it: while GIF is clear it holds the guest's, 0.
+ */
+static bool lg_tsc_aux;
+static DEFINE_PER_CPU(u64, lg_host_tsc_aux);
 static u32 lg_max_asid;
 
 /*
@@ -81,6 +89,8 @@ static void lg_svm_enable_cpu(void *data)
 	}
 	lg_wrmsr(LG_MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(lg_hsave)));
 	lg_wrmsr(MSR_EFER, efer | EFER_SVME);
+	if (lg_tsc_aux)
+		lg_rdmsr(MSR_TSC_AUX, *this_cpu_ptr(&lg_host_tsc_aux));
 	/* Another hypervisor's ASIDs may be in the TLB: start afresh. */
 	this_cpu_write(lg_asid_pool.next, lg_max_asid);
 	this_cpu_write(lg_svm_on, true);
@@ -219,10 +229,13 @@ int lg_svm_init(void)
 	if (lg_max_asid < 2)
 		return -ENODEV;
 	lg_cpuid_init();
+	lg_fpu_init();
+	lg_tsc_aux = boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
 	/*
 	 * CR4 writes are intercepted only to keep out the bits whose state
-	 * we do not switch (OSXSAVE, PKE, CET) or that CPUID hides (PCIDE,
-	 * FSGSBASE, UMIP, LA57, VMXE, ...): the guest gets #GP for those.
+	 * we do not switch (PKE, CET; OSXSAVE without XSAVE on the host) or
+	 * that CPUID hides (PCIDE, FSGSBASE, UMIP, LA57, VMXE, ...): the
+	 * guest gets #GP for those.
 	 */
 	lg_guest_cr4 = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
 		X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
@@ -231,6 +244,8 @@ int lg_svm_init(void)
 		lg_guest_cr4 |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))
 		lg_guest_cr4 |= X86_CR4_SMAP;
+	if (lg_xfeatures)
+		lg_guest_cr4 |= X86_CR4_OSXSAVE;
 	lg_msrpm = (void *)__get_free_pages(GFP_KERNEL, 1);
 	lg_iopm = (void *)__get_free_pages(GFP_KERNEL, 2);
 	if (!lg_msrpm || !lg_iopm)
@@ -353,10 +368,7 @@ static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
 	s->rsp = init->rsp;
 	s->g_pat = 0x0007040600070406ULL;
 	vcpu->regs[6] = init->rsi;
-
-	/* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
-	*(u16 *)&vcpu->fpu[0] = 0x37f;
-	*(u32 *)&vcpu->fpu[24] = 0x1f80;
+	lg_fpu_reset(vcpu);
 	return 0;
 }
 
@@ -376,7 +388,8 @@ struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init
 	vcpu->vmcb = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->host_save = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcb || !vcpu->host_save || !vcpu->run)
+	vcpu->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmcb || !vcpu->host_save || !vcpu->run || !vcpu->fpu)
 		goto fail;
 	vcpu->vmcb_pa = virt_to_phys(vcpu->vmcb);
 	vcpu->host_save_pa = virt_to_phys(vcpu->host_save);
@@ -390,6 +403,7 @@ fail:
 	free_page((unsigned long)vcpu->vmcb);
 	free_page((unsigned long)vcpu->host_save);
 	free_page((unsigned long)vcpu->run);
+	free_page((unsigned long)vcpu->fpu);
 	kfree(vcpu);
 	return ERR_PTR(ret);
 }
@@ -400,6 +414,7 @@ void lg_vcpu_destroy(struct lg_vcpu *vcpu)
 	free_page((unsigned long)vcpu->vmcb);
 	free_page((unsigned long)vcpu->host_save);
 	free_page((unsigned long)vcpu->run);
+	free_page((unsigned long)vcpu->fpu);
 	kfree(vcpu);
 }
 
@@ -582,10 +597,11 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 	atomic_t err = ATOMIC_INIT(0);
 	unsigned long host_dr[4];
 	int cpu, ret = 0;
-	bool guest_dr;
+	bool guest_dr, guest_xcr0;
+	u64 cr4 = vcpu->vmcb->save.cr4;	/* a change of it exits first */
 
 	kernel_fpu_begin();
-	asm volatile("fxrstorq %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
+	lg_fpu_load(vcpu);
 	local_irq_disable();
 	cpu = smp_processor_id();
 	if (unlikely(!this_cpu_read(lg_svm_on))) {
@@ -618,9 +634,16 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 	guest_dr = lg_load_guest_dr(vcpu, host_dr);
 
 	asm volatile("clgi" : : : "memory");
+	/* Not even an NMI runs under the guest's XCR0 or TSC_AUX. */
+	guest_xcr0 = lg_xcr0_get(vcpu, cr4);
+	if (lg_tsc_aux)
+		lg_wrmsr(MSR_TSC_AUX, 0);
 	raw_local_irq_enable();	/* GIF=0 still holds interrupts off */
 	lg_svm_vmrun(vcpu->vmcb_pa, vcpu->regs, vcpu->host_save_pa);
 	raw_local_irq_disable();
+	if (lg_tsc_aux)
+		lg_wrmsr(MSR_TSC_AUX, this_cpu_read(lg_host_tsc_aux));
+	vcpu->bad_xcr0 = lg_xcr0_put(vcpu, cr4, guest_xcr0);
 	asm volatile("stgi" : : : "memory");
 	lg_restore_host_dr(guest_dr, host_dr);
 	/*
@@ -636,7 +659,7 @@ leave:
 	atomic_set(&vcpu->in_guest, 0);
 out:
 	local_irq_enable();
-	asm volatile("fxsaveq %0" : "=m"(*(u8 (*)[512])vcpu->fpu));
+	lg_fpu_save(vcpu);
 	kernel_fpu_end();
 	return ret;
 }
@@ -682,6 +705,21 @@ static int lg_exit_msr(struct lg_vcpu *vcpu)
 	return 0;
 gp:
 	lg_inject_gp(vcpu);
+	return 0;
+}
+
+/* XSETBV: the hardware checked CPL 0; ECX and the value are ours to. */
+static int lg_exit_xsetbv(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	u64 val = (vcpu->regs[2] << 32) | (u32)s->rax;
+
+	if (!(s->cr4 & X86_CR4_OSXSAVE))
+		lg_inject_ud(vcpu);
+	else if (s->cpl || lg_xsetbv(vcpu, vcpu->regs[1], val))
+		lg_inject_gp(vcpu);
+	else
+		lg_skip_intercepted(vcpu, 3);
 	return 0;
 }
 
@@ -770,6 +808,23 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 		code = LG_VMEXIT_INVALID;
 	vcpu->run->stat_exits++;
 	lg_reinject(vcpu);
+	/*
+	 * The host's own state saved as the guest's: RIP just after our
+	 * VMRUN.  No CPU does that, but QEMU's emulated SVM has been seen
+	 * to, now and then, with guests on several CPUs (tests/vm/README.md):
+	 * stop the VM with what the exit says rather than run that state.
+	 */
+	if (unlikely(vcpu->vmcb->save.rip == (unsigned long)lg_svm_vmrun_exit)) {
+		lg_vcpu_stop(vcpu, "the CPU saved its host state as the guest's (exit 0x%llx, 0x%llx, 0x%llx, interrupted event 0x%x, cpu %d)",
+			     code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
+			     vcpu->last_cpu);
+		return 1;
+	}
+	if (unlikely(vcpu->bad_xcr0)) {
+		lg_vcpu_stop(vcpu, "guest set XCR0 to 0x%llx without an XSETBV exit (this CPU does not intercept XSETBV)",
+			     vcpu->bad_xcr0);
+		return 1;
+	}
 
 	switch (code) {
 	case LG_VMEXIT_INTR:
@@ -829,6 +884,8 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	case LG_VMEXIT_INVALID:
 		lg_vcpu_stop(vcpu, "VMRUN refused the guest state (invalid VMCB)");
 		return 1;
+	case LG_VMEXIT_XSETBV:
+		return lg_exit_xsetbv(vcpu);
 	case LG_VMEXIT_RDPMC:
 		lg_inject_gp(vcpu);	/* CPUID offers no counters to read */
 		return 0;
@@ -840,7 +897,7 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 			     code, vcpu->vmcb->save.rip);
 		return 1;
 	default:
-		/* VMRUN, VMMCALL, RDTSCP, XSETBV, MONITOR, ...: not for guests. */
+		/* VMRUN, VMLOAD, RDTSCP, MONITOR, ...: not for guests. */
 		if (code >= LG_VMEXIT_VMRUN && code <= 0xa4) {
 			lg_inject_ud(vcpu);
 			return 0;

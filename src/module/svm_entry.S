@@ -18,6 +18,7 @@
 #include <asm/alternative.h>
 #include <asm/asm.h>
 #include <asm/cpufeatures.h>
+#include <asm/ibt.h>
 #include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
 #include <asm/segment.h>
@@ -82,6 +83,8 @@ SYM_FUNC_START(lg_svm_vmrun)
 	verw lg_verw_sel(%rip)
 .Lno_verw:
 	vmrun %rax
+SYM_INNER_LABEL(lg_svm_vmrun_exit, SYM_L_GLOBAL)
+	ENDBR			/* C compares a guest RIP with this address */
 
 	mov 8(%rsp), %rax
 	mov %rcx, REG(1)(%rax)

@@ -421,7 +421,7 @@ vm_need_hostile() {
 	local c out=$VM_BUILD/hostile
 	if [ ! -d "$out" ]; then
 		mkdir -p "$out"
-		for c in $(sed -n 's/^#.*if CASE == \([0-9]*\).*/\1/p' "$VM_DIR/hostile/hostile.S"); do
+		for c in $(sed -n 's/^#.*if CASE == \([0-9]*\).*/\1/p' "$VM_DIR/hostile/hostile.S" | sort -un); do
 			gcc -nostdlib -static -no-pie -Wl,--build-id=none \
 				-Wl,-Ttext=0x1000000 -Wl,-e,_start -DCASE="$c" \
 				-o "$out/case$c" "$VM_DIR/hostile/hostile.S" 2>>"$VM_BUILD/hostile.log" ||

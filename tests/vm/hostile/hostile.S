@@ -11,6 +11,8 @@
  * whose 32 stubs report the vector they caught through the debug-exit
  * port: lguest-launch then exits with 100 + vector (#DB 101, #UD 106,
  * #GP 113, #PF 114), so a scenario can assert the exact exception.
+ * A case that checks values exits 42 when all is well, or 90 and up for
+ * the check that failed.
  * (No #AC case: QEMU's TCG, which the tests run on, never raises #AC.)
  */
 #define DEBUG_EXIT	0x501
@@ -66,10 +68,73 @@ _start:
 	orq $(1 << 8), (%rsp)
 	popf
 	nop
-#elif CASE == 11	/* CR4.OSXSAVE: the host's XCR0 would be live: #GP */
+#elif CASE == 11	/* AVX, its state the guest's own (#GP without XSAVE) */
 	mov %cr4, %rax
-	or $(1 << 18), %rax
+	or $(1 << 18), %rax		/* OSXSAVE */
 	mov %rax, %cr4
+	mov $90, %r12d
+	mov $1, %eax
+	cpuid
+	bt $27, %ecx			/* CPUID now says OSXSAVE */
+	jnc fail
+	xor %ecx, %ecx
+	mov $7, %eax			/* x87, SSE, AVX */
+	xor %edx, %edx
+	xsetbv
+	mov $91, %r12d
+	xor %ecx, %ecx
+	xgetbv
+	cmp $7, %eax
+	jne fail
+	mov $92, %r12d
+	mov $0xd, %eax
+	xor %ecx, %ecx
+	cpuid
+	cmp $7, %eax			/* x87, SSE, AVX offered */
+	jne fail
+	cmp $832, %ebx			/* and what XCR0 = 7 needs saved */
+	jne fail
+	/* Nothing but zeros (the reset state) may be in the upper halves. */
+	mov $93, %r12d
+	call ymm_store
+	lea ymm_dump(%rip), %rsi
+	mov $16, %ecx
+1:	cmpq $0, 16(%rsi)
+	jne fail
+	cmpq $0, 24(%rsi)
+	jne fail
+	add $32, %rsi
+	dec %ecx
+	jnz 1b
+	/* Our own pattern must survive many exits and the host's AVX. */
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vbroadcastsd ymm_pat+8*\n(%rip), %ymm\n
+	.endr
+	mov $20000, %ebp
+1:	xor %eax, %eax
+	cpuid
+	dec %ebp
+	jnz 1b
+	mov $94, %r12d
+	call ymm_store
+	lea ymm_dump(%rip), %rsi
+	lea ymm_pat(%rip), %rdi
+	mov $16, %ecx
+1:	mov (%rdi), %rax
+	cmp %rax, (%rsi)
+	jne fail
+	cmp %rax, 8(%rsi)
+	jne fail
+	cmp %rax, 16(%rsi)
+	jne fail
+	cmp %rax, 24(%rsi)
+	jne fail
+	add $32, %rsi
+	add $8, %rdi
+	dec %ecx
+	jnz 1b
+	mov $42, %al
+	jmp report
 #elif CASE == 12	/* CR4.PKE: the host's PKRU would be live: #GP */
 	mov %cr4, %rax
 	or $(1 << 22), %rax
@@ -149,11 +214,28 @@ _start:
 #elif CASE == 21	/* XGETBV without OSXSAVE: #UD, the host's XCR0 unseen */
 	xor %ecx, %ecx
 	xgetbv
+#elif CASE == 22	/* XCR0 with PKRU, whose state lg does not switch: #GP */
+	call osxsave
+	xor %ecx, %ecx
+	mov $0x207, %eax
+	xor %edx, %edx
+	xsetbv
+#elif CASE == 23	/* an XCR other than XCR0: #GP */
+	call osxsave
+	mov $1, %ecx
+	mov $3, %eax
+	xor %edx, %edx
+	xsetbv
 #else
 #error CASE
 #endif
 	/* Nothing happened that should have: exit with 99. */
 	mov $99, %al
+	jmp report
+
+/* Exit with %r12b: the check that failed. */
+fail:
+	mov %r12b, %al
 	jmp report
 
 /* %al to the debug-exit port. */
@@ -173,6 +255,22 @@ user_outs:
 	mov $DEBUG_EXIT, %dx
 	outb %al, %dx
 	ud2
+#endif
+
+#if CASE == 11
+ymm_store:
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vmovdqu %ymm\n, ymm_dump+32*\n(%rip)
+	.endr
+	ret
+#endif
+
+#if CASE == 22 || CASE == 23
+osxsave:
+	mov %cr4, %rax
+	or $(1 << 18), %rax
+	mov %rax, %cr4
+	ret
 #endif
 
 #if CASE != 1
@@ -289,7 +387,11 @@ idt_ptr:
 tss:
 	.fill 104, 1, 0
 ymm_dump:
-	.fill 32, 1, 0
+	.fill 16 * 32, 1, 0
+ymm_pat:			/* "GUEST" and the register's number */
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	.quad 0x4755455354000000 + \n
+	.endr
 #if CASE == 2
 	.balign 4096
 	.fill 4096 - 6, 1, 0

@@ -6,7 +6,8 @@
 # directions, across pages), and a user-mode OUTS from a kernel page
 # gets #PF.  Guests with an IDT get the exception a real
 # CPU would give: #UD for VMRUN, INVLPGA and AVX, #GP for an unknown MSR,
-# RDPMC and CR4 bits whose state lg does not switch, #DB reflected to
+# RDPMC and CR4 bits whose state lg does not switch (OSXSAVE on this
+# test VM's CPU, which has no XSAVE), #DB reflected to
 # them.  WBINVD runs and allowed CR4 writes go through.  The host kernel
 # is none the worse (no oops, lg still works).
 # also-on: debug sid
@@ -41,7 +42,7 @@ exits unknown-msr-gp 7 113
 exits debug-exit 8 42
 exits invlpga-ud 9 106
 exits single-step-db 10 101
-exits cr4-osxsave-gp 11 113
+exits cr4-osxsave-gp-without-xsave 11 113
 exits cr4-pke-gp 12 113
 exits avx-without-osxsave-ud 13 106
 exits wbinvd-runs 14 42
