@@ -12,6 +12,7 @@
 #include <asm/tsc.h>
 
 #include "lg.h"
+#include "msr_rules.h"
 #include "svm_defs.h"
 
 #define APIC_BASE_BSP		BIT_ULL(8)
@@ -88,34 +89,16 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 	}
 }
 
-static bool lg_pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 {
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
 
 	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST)
 		return vcpu->x2apic ? lg_apic_write(vcpu, msr, val) : -1;
 
 	switch (msr) {
 	case MSR_EFER:
-		/* LMA is the CPU's to set; SVME must stay on under VMRUN. */
-		if (val & ~efer_ok)
-			return -1;
-		s->efer = (val & ~EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
-		return 0;
+		return efer_write(s->efer, val, s->cr0 & X86_CR0_PG, &s->efer);
 	case MSR_IA32_APICBASE:
 		if (!vcpu->x2apic && (val & APIC_BASE_EXTD)) {
 			vcpu->x2apic = true;
@@ -130,7 +113,7 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 		lg_irq_timer_rearm(vcpu);
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!lg_pat_valid(val))
+		if (!pat_valid(val))
 			return -1;
 		s->g_pat = val;
 		return 0;

@@ -34,6 +34,7 @@
 
 #include "compat.h"
 #include "lg.h"
+#include "msr_rules.h"
 #include "svm_defs.h"
 
 void lg_svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);
@@ -308,9 +309,8 @@ static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
 
-	if ((init->efer & ~efer_ok) || !(init->efer & EFER_LMA) ||
+	if ((init->efer & ~MSR_EFER_GUEST) || !(init->efer & EFER_LMA) ||
 	    (init->cr0 & (X86_CR0_PG | X86_CR0_PE)) != (X86_CR0_PG | X86_CR0_PE) ||
 	    !(init->cr4 & X86_CR4_PAE) || init->gdt_limit > 0xffff)
 		return -EINVAL;

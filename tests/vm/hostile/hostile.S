@@ -226,6 +226,11 @@ _start:
 	mov $3, %eax
 	xor %edx, %edx
 	xsetbv
+#elif CASE == 24	/* clearing EFER.LME in long mode: #GP */
+	mov $0xc0000080, %ecx
+	rdmsr
+	and $~(1 << 8), %eax
+	wrmsr
 #else
 #error CASE
 #endif

@@ -4,10 +4,10 @@
 # outside their RAM each get their VM stopped with a one-line reason and
 # a non-zero exit.  String I/O works as on hardware (REP, both
 # directions, across pages), and a user-mode OUTS from a kernel page
-# gets #PF.  Guests with an IDT get the exception a real
-# CPU would give: #UD for VMRUN, INVLPGA and AVX, #GP for an unknown MSR,
-# RDPMC and CR4 bits whose state lg does not switch (OSXSAVE on this
-# test VM's CPU, which has no XSAVE), #DB reflected to
+# gets #PF.  Guests with an IDT get the exception a real CPU would give:
+# #UD for VMRUN, INVLPGA and AVX; #GP for an unknown MSR, RDPMC, clearing
+# EFER.LME in long mode, and CR4 bits whose state lg does not switch
+# (OSXSAVE on this test VM's CPU, which has no XSAVE); #DB reflected to
 # them.  WBINVD runs and allowed CR4 writes go through.  The host kernel
 # is none the worse (no oops, lg still works).
 # also-on: debug sid
@@ -50,6 +50,7 @@ exits cr4-pge-toggle 15 42
 exits rep-insl-both-directions 16 42
 exits outs-from-kernel-page-pf 17 114
 exits rdpmc-gp 18 113
+exits efer-lme-clear-gp 24 113
 
 # A host breakpoint counts every write while a guest exits again and
 # again on the same CPU (each #VMEXIT disables DR7).  Guests' own
