@@ -70,6 +70,8 @@ struct lg_asid_pool {
 };
 
 static DEFINE_PER_CPU(struct lg_asid_pool, lg_asid_pool);
+/* The VMCB each CPU ran last (lg_ibpb_on_switch()); forgotten when freed. */
+static DEFINE_PER_CPU(struct lg_vmcb *, lg_last_vmcb);
 static void *lg_msrpm, *lg_iopm;	/* shared by all guests, read-only */
 
 /* Runs on each CPU with interrupts off. */
@@ -410,6 +412,11 @@ fail:
 
 void lg_vcpu_destroy(struct lg_vcpu *vcpu)
 {
+	int cpu;
+
+	/* A new VMCB at the same address must not pass for this one. */
+	for_each_possible_cpu(cpu)
+		cmpxchg(per_cpu_ptr(&lg_last_vmcb, cpu), vcpu->vmcb, NULL);
 	lg_irq_destroy(vcpu);
 	free_page((unsigned long)vcpu->vmcb);
 	free_page((unsigned long)vcpu->host_save);
@@ -561,8 +568,6 @@ static void lg_restore_host_dr(bool guest_dr, const unsigned long host[4])
  * it trained the branch predictors with must not steer this one (KVM
  * does this on vCPU load).  Not needed when every exit has an IBPB.
  */
-static DEFINE_PER_CPU(struct lg_vmcb *, lg_last_vmcb);
-
 static void lg_ibpb_on_switch(struct lg_vcpu *vcpu)
 {
 	if (__this_cpu_read(lg_last_vmcb) == vcpu->vmcb)

@@ -231,6 +231,14 @@ _start:
 	rdmsr
 	and $~(1 << 8), %eax
 	wrmsr
+#elif CASE == 25	/* RDPID reads the guest's TSC_AUX, 0, not the host's */
+	mov $95, %r12d
+	mov $0x5a5a, %eax
+	rdpid %rax
+	test %rax, %rax
+	jnz fail
+	mov $42, %al
+	jmp report
 #else
 #error CASE
 #endif

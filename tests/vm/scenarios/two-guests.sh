@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Two guests run at once; while they do, lg cannot be unloaded; once
-# both have finished (each with status 0), it can.  Both launchers share
-# test-VM CPU 0: guests on both CPUs at once are many-guests', which the
-# emulator does not run reliably (tests/vm/README.md, "Guests at once").
+# both have finished (each with status 0), it can.  Both share the one
+# CPU of the test VM; many-guests runs guests on several CPUs at once.
 # needs: launcher guest-kernel guest-test
 # timeout: 900
 

@@ -9,7 +9,7 @@
 # give #UD.  An XCR0 with PKRU gives #GP on a CPU that intercepts XSETBV;
 # QEMU's emulated SVM does not (fpu.c), so here lg finds the value after
 # the next exit, puts the host's XCR0 back and stops the guest.
-# (RDPID, whose TSC_AUX lg switches, has no test: QEMU 7.2 lacks it.)
+# (TSC_AUX, which lg switches too, is scenario rdpid's.)
 # needs: launcher hostile
 # cpu: max
 # timeout: 600
