@@ -26,7 +26,7 @@
 
 u64 lg_xfeatures;		/* what XCR0 may hold; 0 without XSAVE */
 static u64 lg_host_xcr0;
-static struct xstate_layout lg_xlayout;
+struct xstate_layout lg_xlayout;	/* the host's, for CPUID leaf 0xd */
 
 /* vcpu->fpu, a page, as one operand for XSAVE and XRSTOR. */
 #define LG_FPU_AREA(vcpu) (*(u8 (*)[PAGE_SIZE])(vcpu)->fpu)
@@ -59,11 +59,6 @@ void lg_fpu_reset(struct lg_vcpu *vcpu)
 	*(u16 *)&vcpu->fpu[0] = 0x37f;
 	*(u32 *)&vcpu->fpu[24] = 0x1f80;
 	vcpu->xcr0 = XSTATE_FP;
-}
-
-void lg_xstate_cpuid(struct lg_vcpu *vcpu, u32 subleaf, u32 out[4])
-{
-	xstate_cpuid(subleaf, lg_xfeatures, vcpu->xcr0, &lg_xlayout, out);
 }
 
 /* XSETBV: 0, or -EINVAL for the #GP a CPU gives. */

@@ -18,6 +18,7 @@
 #include "lapic.h"
 #include "mmio_decode.h"
 #include "string_io.h"
+#include "xstate.h"
 
 #define LG_MAX_VCPUS	1
 
@@ -139,9 +140,9 @@ int lg_write_guest(struct lg_vm *vm, u64 gpa, const void *buf, unsigned int len)
 
 /* fpu.c */
 extern u64 lg_xfeatures;
+extern struct xstate_layout lg_xlayout;
 void lg_fpu_init(void);
 void lg_fpu_reset(struct lg_vcpu *vcpu);
-void lg_xstate_cpuid(struct lg_vcpu *vcpu, u32 subleaf, u32 out[4]);
 int lg_xsetbv(struct lg_vcpu *vcpu, u32 index, u64 val);
 void lg_fpu_load(struct lg_vcpu *vcpu);
 void lg_fpu_save(struct lg_vcpu *vcpu);
