@@ -239,6 +239,45 @@ _start:
 	jnz fail
 	mov $42, %al
 	jmp report
+#elif CASE == 26	/* the rest of SVM's instructions: #UD, one a guest */
+	xor %eax, %eax
+	vmload
+#elif CASE == 27
+	xor %eax, %eax
+	vmsave
+#elif CASE == 28
+	stgi
+#elif CASE == 29
+	clgi
+#elif CASE == 30
+	xor %eax, %eax
+	skinit
+#elif CASE == 31	/* RDTSCP, which CPUID hides: #UD */
+	mov $97, %r12d
+	mov $0x5a5a, %ecx
+	rdtscp
+	/* QEMU's checks only the RDTSC intercept: then ECX = TSC_AUX, 0. */
+	test %ecx, %ecx
+	jnz fail
+	mov $43, %al
+	jmp report
+#elif CASE == 32	/* MONITOR and MWAIT, which CPUID hides: #UD */
+	lea stack_top(%rip), %rax
+	xor %ecx, %ecx
+	xor %edx, %edx
+	monitor
+#elif CASE == 33
+	xor %eax, %eax
+	xor %ecx, %ecx
+	mwait
+#elif CASE == 34	/* VMMCALL: an unknown hypercall, answered as KVM does */
+	mov $96, %r12d
+	mov $12345, %eax
+	vmmcall
+	cmp $-1000, %rax		/* -KVM_ENOSYS */
+	jne fail
+	mov $42, %al
+	jmp report
 #else
 #error CASE
 #endif
