@@ -8,8 +8,9 @@
  * mean sharing ASIDs too, leaking TLB entries between their guests.
  *
  * The run loop follows KVM's rules: the guest's FPU state and XCR0 are
- * swapped in inside kernel_fpu_begin() (fpu.c); interrupts are held by CLGI across VMRUN, so
- * a host interrupt ends guest mode and is taken right after STGI; the
+ * swapped in inside kernel_fpu_begin() (fpu.c); interrupts are held by
+ * CLGI across VMRUN, so a host interrupt ends guest mode and is taken
+ * right after STGI; the
  * loop checks signals and need_resched() on every pass; an event whose
  * delivery an exit interrupted (EXITINTINFO) is delivered again.
  * NRIP-save and decode assists are used where the CPU has them; the
@@ -713,7 +714,10 @@ gp:
 	return 0;
 }
 
-/* XSETBV: the hardware checked CPL 0; ECX and the value are ours to. */
+/*
+ * XSETBV.  A CPU checks CR4.OSXSAVE and CPL 0 before the intercept; we
+ * check again, then ECX and the value, as the instruction would.
+ */
 static int lg_exit_xsetbv(struct lg_vcpu *vcpu)
 {
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
