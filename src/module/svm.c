@@ -10,9 +10,9 @@
  * The run loop follows KVM's rules: the guest's FPU state and XCR0 are
  * swapped in inside kernel_fpu_begin() (fpu.c); interrupts are held by
  * CLGI across VMRUN, so a host interrupt ends guest mode and is taken
- * right after STGI; the
- * loop checks signals and need_resched() on every pass; an event whose
- * delivery an exit interrupted (EXITINTINFO) is delivered again.
+ * right after STGI; the loop checks signals and need_resched() on every
+ * pass; an event whose delivery an exit interrupted (EXITINTINFO) is
+ * delivered again.
  * NRIP-save and decode assists are used where the CPU has them; the
  * emulated SVM we test on has neither, so every path also works without:
  * instructions we skip have fixed lengths, IOIO gives us the next RIP,
