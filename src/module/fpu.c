@@ -26,6 +26,7 @@
 
 u64 lg_xfeatures;		/* what XCR0 may hold; 0 without XSAVE */
 static u64 lg_host_xcr0;
+static bool lg_xcr0_recheck;	/* see lg_xcr0_put() */
 struct xstate_layout lg_xlayout;	/* the host's, for CPUID leaf 0xd */
 
 /* vcpu->fpu, a page, as one operand for XSAVE and XRSTOR. */
@@ -39,6 +40,7 @@ void lg_fpu_init(void)
 	if (!boot_cpu_has(X86_FEATURE_XSAVE) || !boot_cpu_has(X86_FEATURE_OSXSAVE))
 		return;
 	lg_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	lg_xcr0_recheck = boot_cpu_has(X86_FEATURE_HYPERVISOR);
 	lg_xfeatures = lg_host_xcr0 & (XSTATE_FP | XSTATE_SSE);
 	if (boot_cpu_has(X86_FEATURE_AVX))
 		lg_xfeatures |= lg_host_xcr0 & XSTATE_YMM;
@@ -106,23 +108,23 @@ bool lg_xcr0_get(struct lg_vcpu *vcpu, u64 guest_cr4)
 /*
  * Just after #VMEXIT, GIF still clear: the host's XCR0 back.  A CPU
  * intercepts XSETBV, but QEMU's emulated SVM does not (its XSETBV never
- * checks the intercept), so there XCR0 may have changed under us: the
- * host's goes back all the same, and a value the guest may have becomes
- * its XCR0.  Returns any other value it set, else 0.
+ * checks the intercept), so on a host that is itself a guest XCR0 may
+ * have changed under us: the host's goes back all the same, and a value
+ * the guest may have becomes its XCR0.  Returns any other value it set,
+ * else 0.
  */
 u64 lg_xcr0_put(struct lg_vcpu *vcpu, u64 guest_cr4, bool switched)
 {
-	u64 now;
+	u64 expected, now;
 
 	if (!(guest_cr4 & X86_CR4_OSXSAVE))
 		return 0;
-	now = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	if (likely(now == (switched ? vcpu->xcr0 : lg_host_xcr0))) {
-		if (switched)
-			xsetbv(XCR_XFEATURE_ENABLED_MASK, lg_host_xcr0);
+	expected = switched ? vcpu->xcr0 : lg_host_xcr0;
+	now = lg_xcr0_recheck ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : expected;
+	if (now != lg_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, lg_host_xcr0);
+	if (likely(now == expected))
 		return 0;
-	}
-	xsetbv(XCR_XFEATURE_ENABLED_MASK, lg_host_xcr0);
 	if (!xcr0_valid(now, lg_xfeatures))
 		return now;
 	vcpu->xcr0 = now;
