@@ -231,7 +231,7 @@ vm_build_module_chroot() {
 	local src=$1 cache=$2 in rc=0
 	in=$(mktemp -d "$VM_CHROOT/tmp/lg-mod.XXXXXX")
 	cp -a "$src/." "$in/"
-	mount -t proc proc "$VM_CHROOT/proc" || return 1
+	mount -t proc proc "$VM_CHROOT/proc" || { rm -rf "$in"; return 1; }
 	chroot "$VM_CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
 		make -C "$VM_KDIR" M="/tmp/${in##*/}/src/module" modules \
 		>"$VM_BUILD/module.log" 2>&1 || rc=1
