@@ -13,7 +13,10 @@
  * launcher's devices (IOAPIC pins, MSI-X) reach the guest's local APIC
  * through LG_INTERRUPT, from any thread.  Closing the fds frees it all.
  *
- * Bump LG_API_VERSION on any incompatible change; lguest(4) documents it.
+ * LG_API_VERSION is the base every module of this version offers; bump it
+ * only on an incompatible change.  What came later is an extension that a
+ * launcher asks for with LG_CHECK_EXTENSION (a module without that ioctl
+ * has none of them).  lguest(4) documents both.
  */
 #ifndef LGUEST_H
 #define LGUEST_H
@@ -61,11 +64,76 @@ struct lg_interrupt {
 	__u32 vector;		/* 16..255 */
 };
 
+/*
+ * Extensions, for LG_CHECK_EXTENSION(LG_CAP_*): it returns 1 when the
+ * module has the extension, 0 when it does not.
+ */
+#define LG_CAP_IOEVENTFD	1	/* LG_IOEVENTFD */
+#define LG_CAP_IRQFD		2	/* LG_IRQFD */
+#define LG_CAP_EXIT_STATS	3	/* the run page's stat_kind[] */
+
+/*
+ * LG_IOEVENTFD: a guest write of exactly @len bytes to @addr (MMIO, or a
+ * port with LG_IOEVENTFD_PIO) is completed in the module: it signals the
+ * eventfd @fd and the guest goes on, without an exit to the launcher.
+ * With LG_IOEVENTFD_DATAMATCH only a write of @datamatch does so.  Other
+ * accesses to the address exit as before.  LG_IOEVENTFD_DEASSIGN removes
+ * the registration with the same addr, len, flags, datamatch and fd.
+ * Registrations may not overlap (-EEXIST); at most LG_MAX_IOEVENTFDS.
+ */
+#define LG_IOEVENTFD_PIO	(1u << 0)
+#define LG_IOEVENTFD_DATAMATCH	(1u << 1)
+#define LG_IOEVENTFD_DEASSIGN	(1u << 2)
+#define LG_MAX_IOEVENTFDS	256
+struct lg_ioeventfd {
+	__u64 addr;
+	__u32 len;		/* 1, 2, 4 or 8 (at most 4 for a port) */
+	__s32 fd;
+	__u32 flags;
+	__u32 pad;		/* 0 */
+	__u64 datamatch;
+};
+
+/*
+ * LG_IRQFD: each signal of the eventfd @fd delivers @vector (fixed, edge)
+ * to the vCPU with x2APIC id @dest, from whichever thread signals it; an
+ * eventfd already signalled when it is assigned delivers at once.
+ * Assigning an fd that is already assigned changes its destination and
+ * vector; LG_IRQFD_DEASSIGN removes it.  At most LG_MAX_IRQFDS.
+ */
+#define LG_IRQFD_DEASSIGN	(1u << 0)
+#define LG_MAX_IRQFDS		256
+struct lg_irqfd {
+	__s32 fd;
+	__u32 flags;
+	__u32 dest;
+	__u32 vector;		/* 16..255 */
+};
+
 #define LG_GET_API_VERSION	_IO(LG_IOC_MAGIC, 0x00)
 #define LG_SET_MEMORY		_IOW(LG_IOC_MAGIC, 0x01, struct lg_memory)
 #define LG_CREATE_VCPU		_IOW(LG_IOC_MAGIC, 0x02, struct lg_vcpu_init)
 #define LG_INTERRUPT		_IOW(LG_IOC_MAGIC, 0x03, struct lg_interrupt)
+#define LG_CHECK_EXTENSION	_IO(LG_IOC_MAGIC, 0x04)	/* arg: LG_CAP_* */
+#define LG_IOEVENTFD		_IOW(LG_IOC_MAGIC, 0x05, struct lg_ioeventfd)
+#define LG_IRQFD		_IOW(LG_IOC_MAGIC, 0x06, struct lg_irqfd)
 #define LG_RUN			_IO(LG_IOC_MAGIC, 0x10)	/* on a vCPU fd */
+
+/* The run page's stat_kind[]: #VMEXITs of this vCPU by what they were. */
+enum lg_stat_kind {
+	LG_STAT_IO,		/* port I/O passed to the launcher */
+	LG_STAT_MMIO,		/* MMIO passed to the launcher */
+	LG_STAT_IOEVENTFD,	/* writes completed by an ioeventfd */
+	LG_STAT_HLT,
+	LG_STAT_HOST_INTR,	/* host interrupts, NMIs, kicks */
+	LG_STAT_NPF,		/* nested page faults on RAM, filled in */
+	LG_STAT_MSR,
+	LG_STAT_CPUID,
+	LG_STAT_APIC,		/* xAPIC MMIO and x2APIC MSRs emulated in lg */
+	LG_STAT_IRQ_WINDOW,	/* waiting for the guest to take an interrupt */
+	LG_STAT_OTHER,
+	LG_STAT_NR = 16		/* room to grow */
+};
 
 /* Why LG_RUN returned (it returns -EINTR, not a record, on a signal). */
 enum lg_exit_reason {
@@ -118,6 +186,7 @@ struct lg_run {
 	/* Statistics, for the benchmark and --verbose. */
 	__u64 stat_exits;	/* every #VMEXIT, handled in the module or not */
 	__u64 stat_user_exits;	/* those that came back to the launcher */
+	__u64 stat_kind[LG_STAT_NR];	/* LG_CAP_EXIT_STATS: by kind */
 };
 
 /* Where string I/O elements are, in the run page. */
