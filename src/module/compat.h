@@ -6,6 +6,7 @@
 #ifndef LG_COMPAT_H
 #define LG_COMPAT_H
 
+#include <linux/eventfd.h>
 #include <linux/hrtimer.h>
 #include <linux/version.h>
 #include <asm/msr.h>
@@ -23,6 +24,13 @@
 #else
 #define lg_rdmsr(msr, val)	rdmsrq(msr, val)
 #define lg_wrmsr(msr, val)	wrmsrq(msr, val)
+#endif
+
+/* 6.8 dropped eventfd_signal()'s count: it always adds 1. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#define lg_eventfd_signal(ctx)	eventfd_signal(ctx, 1)
+#else
+#define lg_eventfd_signal(ctx)	eventfd_signal(ctx)
 #endif
 
 /* 6.13 added hrtimer_setup(); hrtimer_init() went away after it. */

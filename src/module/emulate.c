@@ -121,10 +121,11 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 	struct lg_run *run = vcpu->run;
 	struct mmio_insn insn;
 	u8 code[MMIO_INSN_MAX_LEN];
-	u64 regs[16];
+	u64 regs[16], wval;
 	int n, i;
 	bool lm = (vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & BIT(9));
 
+	vcpu->exit_kind = LG_STAT_MMIO;
 	if (vmcb->control.exit_info_1 & (NPF_IN_GUEST_WALK | NPF_FETCH)) {
 		lg_vcpu_stop(vcpu, "guest %s at 0x%llx, outside its RAM (rip 0x%llx)",
 			     vmcb->control.exit_info_1 & NPF_FETCH ?
@@ -141,9 +142,16 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 
 	for (i = 0; i < 16; i++)
 		regs[i] = *lg_reg(vcpu, i);
+	wval = insn.is_write ? mmio_write_value(&insn, regs) : 0;
 	if (!vcpu->x2apic && (gpa & PAGE_MASK) == LG_APIC_BASE) {
+		vcpu->exit_kind = LG_STAT_APIC;
 		lg_skip(vcpu, insn.len);
-		lg_xapic_access(vcpu, gpa, &insn, mmio_write_value(&insn, regs));
+		lg_xapic_access(vcpu, gpa, &insn, wval);
+		return 0;
+	}
+	if (insn.is_write && lg_ioeventfd_write(vcpu->vm, gpa, insn.size, wval, false)) {
+		vcpu->exit_kind = LG_STAT_IOEVENTFD;
+		lg_skip(vcpu, insn.len);
 		return 0;
 	}
 
@@ -151,10 +159,8 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 	run->mmio.addr = gpa;
 	run->mmio.len = insn.size;
 	run->mmio.is_write = insn.is_write;
-	run->mmio.data = 0;
-	if (insn.is_write) {
-		run->mmio.data = mmio_write_value(&insn, regs);
-	} else {
+	run->mmio.data = wval;
+	if (!insn.is_write) {
 		vcpu->pending = LG_PENDING_MMIO_READ;
 		vcpu->pending_insn = insn;
 	}

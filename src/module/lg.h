@@ -9,6 +9,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -71,6 +72,7 @@ struct lg_vcpu {
 	u64 pvclock_gpa;	/* MSR_KVM_SYSTEM_TIME_NEW, bit 0 = enabled */
 	struct mutex run_lock;	/* one LG_RUN at a time */
 	bool dead;		/* stopped with LG_EXIT_ERROR */
+	enum lg_stat_kind exit_kind;	/* the exit being handled, for stat_kind[] */
 };
 
 struct lg_slot {
@@ -97,6 +99,12 @@ struct lg_vm {
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	struct lg_vcpu *vcpus[LG_MAX_VCPUS];
 	int nr_vcpus;
+
+	/* eventfd.c, changed under @lock */
+	struct list_head ioeventfds;	/* read under RCU by the vCPUs */
+	int nr_ioeventfds;
+	struct list_head irqfds;
+	int nr_irqfds;
 };
 
 /* vCPUs that other threads may look at (vcpus[] is filled first). */
@@ -172,6 +180,12 @@ void lg_irq_inject(struct lg_vcpu *vcpu);
 bool lg_irq_wakeup_due(struct lg_vcpu *vcpu);
 void lg_irq_timer_rearm(struct lg_vcpu *vcpu);
 void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi);
+
+/* eventfd.c */
+int lg_ioeventfd(struct lg_vm *vm, const struct lg_ioeventfd __user *arg);
+bool lg_ioeventfd_write(struct lg_vm *vm, u64 addr, u32 len, u64 val, bool pio);
+int lg_irqfd(struct lg_vm *vm, const struct lg_irqfd __user *arg);
+void lg_eventfd_free(struct lg_vm *vm);
 
 /* msr.c, emulate.c: the local APIC's page while it is in xAPIC mode */
 #define LG_APIC_BASE		0xfee00000ULL

@@ -36,9 +36,10 @@ static void lg_vm_free(struct kref *ref)
 	struct lg_vm *vm = container_of(ref, struct lg_vm, ref);
 	int i;
 
-	/* First the notifier: it looks at the vCPUs. */
+	/* First the notifier and the irqfds: they look at the vCPUs. */
 	if (vm->mn_registered)
 		mmu_notifier_unregister(&vm->mn, vm->mm);
+	lg_eventfd_free(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		lg_vcpu_destroy(vm->vcpus[i]);
 	lg_npt_destroy(vm);
@@ -208,6 +209,19 @@ out:
 	return fd;
 }
 
+/* Like LG_GET_API_VERSION, a question anyone holding the fd may ask. */
+static int lg_check_extension(unsigned long cap)
+{
+	switch (cap) {
+	case LG_CAP_IOEVENTFD:
+	case LG_CAP_IRQFD:
+	case LG_CAP_EXIT_STATS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static long lg_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct lg_vm *vm = file->private_data;
@@ -216,6 +230,8 @@ static long lg_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (cmd == LG_GET_API_VERSION)
 		return LG_API_VERSION;
+	if (cmd == LG_CHECK_EXTENSION)
+		return lg_check_extension(arg);
 	if (!lg_vm_owner(vm))
 		return -EPERM;
 
@@ -228,6 +244,10 @@ static long lg_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (copy_from_user(&irq, uarg, sizeof(irq)))
 			return -EFAULT;
 		return lg_irq_deliver(vm, irq.dest, irq.vector);
+	case LG_IOEVENTFD:
+		return lg_ioeventfd(vm, uarg);
+	case LG_IRQFD:
+		return lg_irqfd(vm, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -251,6 +271,8 @@ static int lg_vm_open(struct inode *inode, struct file *file)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->npt_lock);
+	INIT_LIST_HEAD(&vm->ioeventfds);
+	INIT_LIST_HEAD(&vm->irqfds);
 	vm->boot_ns = ktime_get_ns();
 	vm->tsc_offset = -rdtsc();	/* the guest's TSC starts at 0 */
 	ret = lg_npt_init(vm);

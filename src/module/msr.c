@@ -55,9 +55,11 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 {
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
 
-	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST)
+	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST) {
+		vcpu->exit_kind = LG_STAT_APIC;
 		return vcpu->x2apic ?
 			lapic_read_msr(&vcpu->lapic, msr, ktime_get_ns(), val) : -1;
+	}
 
 	switch (msr) {
 	case MSR_EFER:
@@ -93,8 +95,10 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 {
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
 
-	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST)
+	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST) {
+		vcpu->exit_kind = LG_STAT_APIC;
 		return vcpu->x2apic ? lg_apic_write(vcpu, msr, val) : -1;
+	}
 
 	switch (msr) {
 	case MSR_EFER:

@@ -753,10 +753,16 @@ static int lg_exit_io(struct lg_vcpu *vcpu)
 	struct lg_run *run = vcpu->run;
 	u16 port = info >> LG_IOIO_PORT_SHIFT;
 	u8 size = (info & LG_IOIO_SIZE_MASK) >> LG_IOIO_SIZE_SHIFT;
+	u32 data;
 
 	if (info & LG_IOIO_STR)
 		return lg_string_io_exit(vcpu, port);
 	vmcb->save.rip = vmcb->control.exit_info_2;
+	data = vmcb->save.rax & (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
+	if (!(info & LG_IOIO_IN) && lg_ioeventfd_write(vcpu->vm, port, size, data, true)) {
+		vcpu->exit_kind = LG_STAT_IOEVENTFD;
+		return 0;
+	}
 	run->exit_reason = LG_EXIT_IO;
 	run->io.port = port;
 	run->io.size = size;
@@ -764,8 +770,7 @@ static int lg_exit_io(struct lg_vcpu *vcpu)
 	run->io.is_write = !(info & LG_IOIO_IN);
 	run->io.data = 0;
 	if (run->io.is_write) {
-		run->io.data = vmcb->save.rax & (size == 4 ? 0xffffffffu :
-						 (1u << (size * 8)) - 1);
+		run->io.data = data;
 	} else {
 		vcpu->pending = LG_PENDING_IO_IN;
 		vcpu->pending_size = size;
@@ -806,17 +811,39 @@ static int lg_exit_npf(struct lg_vcpu *vcpu)
 	return ret;
 }
 
+/*
+ * What stat_kind[] counts an exit as, unless its handler finds it was
+ * something more particular (an APIC access, an ioeventfd's write).
+ */
+static enum lg_stat_kind lg_exit_kind(u64 code)
+{
+	switch (code) {
+	case LG_VMEXIT_INTR:
+	case LG_VMEXIT_NMI:
+	case LG_VMEXIT_SMI:
+		return LG_STAT_HOST_INTR;
+	case LG_VMEXIT_VINTR:
+		return LG_STAT_IRQ_WINDOW;
+	case LG_VMEXIT_CPUID:
+		return LG_STAT_CPUID;
+	case LG_VMEXIT_MSR:
+		return LG_STAT_MSR;
+	case LG_VMEXIT_IOIO:
+		return LG_STAT_IO;
+	case LG_VMEXIT_HLT:
+		return LG_STAT_HLT;
+	case LG_VMEXIT_NPF:
+		return LG_STAT_NPF;
+	default:
+		return LG_STAT_OTHER;
+	}
+}
+
 /* Returns 0 to go on running, 1 to hand the run page to the launcher. */
-static int lg_handle_exit(struct lg_vcpu *vcpu)
+static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
-	u64 code = c->exit_code;
 
-	/* QEMU before 10.2 writes VMEXIT_INVALID without sign extension. */
-	if (code == 0xffffffff)
-		code = LG_VMEXIT_INVALID;
-	vcpu->run->stat_exits++;
-	lg_reinject(vcpu);
 	/*
 	 * The host's own state saved as the guest's: RIP just after our
 	 * VMRUN.  No CPU does that, but QEMU's emulated SVM has been seen
@@ -915,6 +942,23 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 			     vcpu->vmcb->save.rip);
 		return 1;
 	}
+}
+
+/* Every exit is counted once, in stat_exits and in one stat_kind[]. */
+static int lg_handle_exit(struct lg_vcpu *vcpu)
+{
+	u64 code = vcpu->vmcb->control.exit_code;
+	int ret;
+
+	/* QEMU before 10.2 writes VMEXIT_INVALID without sign extension. */
+	if (code == 0xffffffff)
+		code = LG_VMEXIT_INVALID;
+	vcpu->exit_kind = lg_exit_kind(code);
+	lg_reinject(vcpu);
+	ret = lg_dispatch_exit(vcpu, code);
+	vcpu->run->stat_exits++;
+	vcpu->run->stat_kind[vcpu->exit_kind]++;
+	return ret;
 }
 
 /* Finish what the launcher just completed for us. */
