@@ -31,14 +31,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lguest.h"
+#include "lg-guest.h"
 
 #define RAM_SIZE	(4 << 20)
 #define CODE		0x1000
-#define PML4		0x2000
-#define PDPT		0x3000
-#define PD		0x4000
-#define GDT		0x5000
 
 static int failures;
 
@@ -71,26 +67,9 @@ static void guest_setup(uint8_t *ram, struct lg_vcpu_init *init)
 		0xe6, 0x80,				/* out %al,$0x80 */
 		0xeb, 0xe3,				/* jmp 0 */
 	};
-	uint64_t *pml4 = (uint64_t *)(ram + PML4), *pdpt = (uint64_t *)(ram + PDPT);
-	uint64_t *pd = (uint64_t *)(ram + PD), *gdt = (uint64_t *)(ram + GDT);
-	int i;
 
 	memcpy(ram + CODE, code, sizeof(code));
-	pml4[0] = PDPT | 3;
-	pdpt[0] = PD | 3;
-	for (i = 0; i < 512; i++)
-		pd[i] = ((uint64_t)i << 21) | 0x83;
-	gdt[2] = 0x00af9b000000ffffULL;
-	gdt[3] = 0x00cf93000000ffffULL;
-	memset(init, 0, sizeof(*init));
-	init->rip = CODE;
-	init->rsp = 0x8000;
-	init->cr0 = 0x80000031;			/* PG, NE, ET, PE */
-	init->cr3 = PML4;
-	init->cr4 = 0x20;			/* PAE */
-	init->efer = 0x500;			/* LME, LMA */
-	init->gdt_base = GDT;
-	init->gdt_limit = 31;
+	guest_long_mode(ram, init, CODE, 0x8000, 1);
 }
 
 struct vm {
