@@ -59,89 +59,89 @@ struct cmd {
 
 extern const uint8_t guest_start[], guest_stubs[], guest_end[];
 asm(".pushsection .rodata\n"
-    "guest_start:\n"
-    "	lidt 0x8100\n"
-    "	mov $0xfee000f0, %ebx\n"
-    "	movl $0x1ff, (%rbx)\n"		/* SVR: APIC on */
-    "guest_next:\n"
-    "	cli\n"
-    "	mov 0x8200, %rbx\n"
-    "	mov 0x8208, %rax\n"
-    "	mov 0x8210, %ecx\n"
-    "	mov 0x8218, %esi\n"
-    "	cmp $0x20, %esi\n"
-    "	je guest_irq\n"
-    "	cmp $0x30, %esi\n"
-    "	je guest_mixed\n"
-    "1:	test %ecx, %ecx\n"
-    "	jz 9f\n"
-    "	mov %ebx, %edx\n"
-    "	cmp $1, %esi\n"
-    "	jne 2f\n"
-    "	movb %al, (%rbx)\n"
-    "2:	cmp $2, %esi\n"
-    "	jne 3f\n"
-    "	movw %ax, (%rbx)\n"
-    "3:	cmp $4, %esi\n"
-    "	jne 4f\n"
-    "	movl %eax, (%rbx)\n"
-    "4:	cmp $8, %esi\n"
-    "	jne 5f\n"
-    "	movq %rax, (%rbx)\n"
-    "5:	cmp $0x11, %esi\n"
-    "	jne 6f\n"
-    "	outb %al, %dx\n"
-    "6:	cmp $0x12, %esi\n"
-    "	jne 7f\n"
-    "	outw %ax, %dx\n"
-    "7:	cmp $0x14, %esi\n"
-    "	jne 8f\n"
-    "	outl %eax, %dx\n"
-    "8:	dec %ecx\n"
-    "	jmp 1b\n"
-    "9:	out %al, $0x81\n"
-    "	jmp guest_next\n"
-    "guest_irq:\n"
-    "	out %al, $0x83\n"
-    "1:	sti\n"
-    "	hlt\n"
-    "	cli\n"
-    "	cmpl $0x20, 0x8218\n"
-    "	je 1b\n"
-    "	jmp guest_next\n"
-    "guest_mixed:\n"
-    "	mov 0x8220, %edx\n"
-    "1:	movw %ax, (%rbx)\n"
-    "	outb %al, %dx\n"
-    "	sti\n"
-    "	nop\n"
-    "	cli\n"
-    "	cmpl $0x30, 0x8218\n"
-    "	je 1b\n"
-    "	jmp guest_next\n"
-    /* Vectors 32-255, 16 bytes each: push the vector, report, EOI. */
-    "	.balign 16\n"
-    "guest_stubs:\n"
-    "	.set vec, 32\n"
-    "	.rept 224\n"
-    "	.balign 16\n"
-    "	push $vec\n"
-    "	jmp guest_common\n"
-    "	.set vec, vec + 1\n"
-    "	.endr\n"
-    "guest_common:\n"
-    "	push %rax\n"
-    "	push %rbx\n"
-    "	mov 16(%rsp), %rax\n"
-    "	out %al, $0x82\n"
-    "	mov $0xfee000b0, %ebx\n"
-    "	movl $0, (%rbx)\n"
-    "	pop %rbx\n"
-    "	pop %rax\n"
-    "	add $8, %rsp\n"
-    "	iretq\n"
-    "guest_end:\n"
-    ".popsection");
+	"guest_start:\n"
+	"	lidt 0x8100\n"
+	"	mov $0xfee000f0, %ebx\n"
+	"	movl $0x1ff, (%rbx)\n"		/* SVR: APIC on */
+	"guest_next:\n"
+	"	cli\n"
+	"	mov 0x8200, %rbx\n"
+	"	mov 0x8208, %rax\n"
+	"	mov 0x8210, %ecx\n"
+	"	mov 0x8218, %esi\n"
+	"	cmp $0x20, %esi\n"
+	"	je guest_irq\n"
+	"	cmp $0x30, %esi\n"
+	"	je guest_mixed\n"
+	"1:	test %ecx, %ecx\n"
+	"	jz 9f\n"
+	"	mov %ebx, %edx\n"
+	"	cmp $1, %esi\n"
+	"	jne 2f\n"
+	"	movb %al, (%rbx)\n"
+	"2:	cmp $2, %esi\n"
+	"	jne 3f\n"
+	"	movw %ax, (%rbx)\n"
+	"3:	cmp $4, %esi\n"
+	"	jne 4f\n"
+	"	movl %eax, (%rbx)\n"
+	"4:	cmp $8, %esi\n"
+	"	jne 5f\n"
+	"	movq %rax, (%rbx)\n"
+	"5:	cmp $0x11, %esi\n"
+	"	jne 6f\n"
+	"	outb %al, %dx\n"
+	"6:	cmp $0x12, %esi\n"
+	"	jne 7f\n"
+	"	outw %ax, %dx\n"
+	"7:	cmp $0x14, %esi\n"
+	"	jne 8f\n"
+	"	outl %eax, %dx\n"
+	"8:	dec %ecx\n"
+	"	jmp 1b\n"
+	"9:	out %al, $0x81\n"
+	"	jmp guest_next\n"
+	"guest_irq:\n"
+	"	out %al, $0x83\n"
+	"1:	sti\n"
+	"	hlt\n"
+	"	cli\n"
+	"	cmpl $0x20, 0x8218\n"
+	"	je 1b\n"
+	"	jmp guest_next\n"
+	"guest_mixed:\n"
+	"	mov 0x8220, %edx\n"
+	"1:	movw %ax, (%rbx)\n"
+	"	outb %al, %dx\n"
+	"	sti\n"
+	"	nop\n"
+	"	cli\n"
+	"	cmpl $0x30, 0x8218\n"
+	"	je 1b\n"
+	"	jmp guest_next\n"
+	/* Vectors 32-255, 16 bytes each: push the vector, report, EOI. */
+	"	.balign 16\n"
+	"guest_stubs:\n"
+	"	.set vec, 32\n"
+	"	.rept 224\n"
+	"	.balign 16\n"
+	"	push $vec\n"
+	"	jmp guest_common\n"
+	"	.set vec, vec + 1\n"
+	"	.endr\n"
+	"guest_common:\n"
+	"	push %rax\n"
+	"	push %rbx\n"
+	"	mov 16(%rsp), %rax\n"
+	"	out %al, $0x82\n"
+	"	mov $0xfee000b0, %ebx\n"
+	"	movl $0, (%rbx)\n"
+	"	pop %rbx\n"
+	"	pop %rax\n"
+	"	add $8, %rsp\n"
+	"	iretq\n"
+	"guest_end:\n"
+	".popsection");
 
 static int failures;
 
@@ -306,12 +306,14 @@ static void check_trip(const char *name, int ok, const struct trip *t, int mmio,
 		       int io, int efd, uint64_t count)
 {
 	uint64_t n = 0;
+	int pass;
 
 	if (read(efd, &n, 8) != 8)
 		n = 0;
-	check(name, ok && t->mmio == mmio && t->io == io && n == count);
-	if (!(ok && t->mmio == mmio && t->io == io && n == count))
-		printf("# ran %d, %d MMIO exits (want %d), %d port exits (want %d), eventfd %llu (want %llu)\n",
+	pass = ok && t->mmio == mmio && t->io == io && n == count;
+	check(name, pass);
+	if (!pass)
+		printf("# ran %d, MMIO exits %d (want %d), port exits %d (want %d), eventfd %llu (want %llu)\n",
 		       ok, t->mmio, mmio, t->io, io, (unsigned long long)n,
 		       (unsigned long long)count);
 }
@@ -603,14 +605,14 @@ static int check_all(void)
 static struct {
 	struct vm vm;
 	int efd[POOL];
-	volatile int stop;
+	int stop;			/* __atomic */
 	unsigned long irqs, ioeventfds;	/* what the guest saw and did */
 } st;
 
 static void *st_runner(void *arg)
 {
 	(void)arg;
-	while (!st.stop) {
+	while (!__atomic_load_n(&st.stop, __ATOMIC_RELAXED)) {
 		if (ioctl(st.vm.vcpu, LG_RUN, 0) < 0) {
 			if (errno != EINTR)
 				break;
@@ -628,14 +630,15 @@ static void *st_hammer(void *arg)
 	unsigned int seed = (uintptr_t)arg;
 	int i;
 
-	for (i = 0; !st.stop && i < 3000; i++) {
+	for (i = 0; !__atomic_load_n(&st.stop, __ATOMIC_RELAXED) && i < 3000; i++) {
 		int k = rand_r(&seed) % POOL, fd = st.efd[k];
 		uint32_t r = rand_r(&seed);
 		struct lg_ioeventfd a;
 
 		switch (r % 9) {
 		case 0:
-			ioeventfd(st.vm.fd, MMIO + (r >> 8) % 4 * 2, 2, fd, r & 16 ? LG_IOEVENTFD_DEASSIGN : 0, 0);
+			ioeventfd(st.vm.fd, MMIO + (r >> 8) % 4 * 2, 2, fd,
+				  r & 16 ? LG_IOEVENTFD_DEASSIGN : 0, 0);
 			break;
 		case 1:
 			ioeventfd(st.vm.fd, PORT, 1, fd, LG_IOEVENTFD_PIO |
@@ -699,7 +702,7 @@ static int stress(int rounds)
 			for (i = 0; i < POOL; i++)
 				eventfd_write(st.efd[i], 1);
 		}
-		st.stop = 1;
+		__atomic_store_n(&st.stop, 1, __ATOMIC_RELAXED);
 		pthread_kill(t[0], SIGUSR1);
 		pthread_join(t[0], NULL);
 		if (r & 2)
