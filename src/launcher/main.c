@@ -17,6 +17,8 @@
 #include "boot/file.h"
 #include "boot/layout.h"
 #include "legacy/legacy.h"
+#include "virtio/devices.h"
+#include "virtio/virtio.h"
 
 #ifndef LG_VERSION
 #define LG_VERSION "unknown"
@@ -33,12 +35,21 @@
 #define DEFAULT_CMDLINE	"console=ttyS0 reboot=k panic=-1 acpi=off"
 #define DEFAULT_MEM	(256ULL << 20)
 #define NR_VCPUS	1	/* the MP table, the IOAPIC id and LG_CREATE_VCPU agree */
+#define MAX_DISKS	8
+
+/* PCI slots: pvpanic, console, entropy, then the disks. */
+#define SLOT_PVPANIC	1
+#define SLOT_CONSOLE	2
+#define SLOT_RNG	3
+#define SLOT_DISK0	4
 
 struct options {
 	uint64_t mem;
 	const char *kernel;
 	const char *initrd;
 	const char *append;
+	const char *disks[MAX_DISKS];
+	unsigned int nr_disks;
 	int verbose;
 };
 
@@ -53,11 +64,16 @@ static void usage(FILE *out)
 		"  -i, --initrd FILE   initial ramdisk\n"
 		"  -a, --append ARGS   add to the kernel command line:\n"
 		"                      \"" DEFAULT_CMDLINE "\"\n"
+		"  -d, --disk FILE[,ro][,serial=ID]\n"
+		"                      a virtio disk (vda, vdb, ...) on a raw image or block\n"
+		"                      device; ro: read-only; may be given up to 8 times\n"
 		"  -v, --verbose       say what was loaded where, and count exits at the end\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
 		"\n"
-		"The guest's serial console is this terminal; Ctrl-] quits.\n"
+		"The guest's console (hvc0) is this terminal, and its boot messages come\n"
+		"through the serial port (ttyS0); Ctrl-] quits.  The guest also gets a\n"
+		"virtio entropy source.\n"
 		"\n"
 		"Exit status: 0 when the guest powers off or reboots, the value it wrote to\n"
 		"the debug-exit port if it did, 1 for bad usage or input, 2 for a problem\n"
@@ -91,6 +107,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "append", required_argument, NULL, 'a' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -101,7 +118,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	memset(opt, 0, sizeof(*opt));
 	opt->mem = DEFAULT_MEM;
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":m:i:a:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:i:a:d:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			parse_mem_option(optarg, &opt->mem);
@@ -111,6 +128,11 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'a':
 			opt->append = optarg;
+			break;
+		case 'd':
+			if (opt->nr_disks == MAX_DISKS)
+				die(EXIT_BAD_INPUT, "at most %d disks", MAX_DISKS);
+			opt->disks[opt->nr_disks++] = optarg;
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -223,15 +245,24 @@ static void write_boot_data(const struct options *opt,
 }
 
 /*
- * The PC the guest sees besides RAM, LAPIC and virtio: see legacy/.  The
- * IOAPIC comes first, as the others raise its pins.
+ * The PC the guest sees besides RAM and LAPIC (legacy/), and the virtio
+ * devices on its PCI bus (virtio/).  The IOAPIC comes first, as the
+ * others raise its pins.  The console has stdin, so the serial port,
+ * which carries the boot messages, has no input.
  */
-static void devices_init(void)
+static void devices_init(const struct options *opt)
 {
-	if (ioapic_init(NR_VCPUS) || serial_init(STDIN_FILENO, STDOUT_FILENO) ||
+	unsigned int i;
+
+	if (ioapic_init(NR_VCPUS) || serial_init(-1, STDOUT_FILENO) ||
 	    i8042_init() || rtc_init() || debug_exit_init() || pci_init() ||
-	    pvpanic_init(1))
+	    pvpanic_init(SLOT_PVPANIC) ||
+	    virtio_console_init(SLOT_CONSOLE, STDIN_FILENO, STDOUT_FILENO) ||
+	    virtio_rng_init(SLOT_RNG))
 		die(EXIT_HOST_ERROR, "cannot set up the guest's devices");
+	for (i = 0; i < opt->nr_disks; i++)
+		if (virtio_blk_add(opt->disks[i], SLOT_DISK0 + i))
+			die(EXIT_HOST_ERROR, "cannot set up the guest's disk %s", opt->disks[i]);
 	atexit(serial_flush);	/* the guest's last words, on every exit */
 }
 
@@ -253,7 +284,7 @@ int main(int argc, char **argv)
 
 	vm_open();
 	signals_setup();
-	devices_init();
+	devices_init(&opt);
 	vcpu_create(&boot_cpu);
 	term_setup();
 	if (serial_start())
@@ -262,7 +293,9 @@ int main(int argc, char **argv)
 	status = vcpu_run();
 
 	serial_exit();
-	if (opt.verbose)
+	if (opt.verbose) {
 		vcpu_print_stats();
+		virtio_print_stats();
+	}
 	return status;
 }

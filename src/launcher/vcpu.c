@@ -130,7 +130,7 @@ int vcpu_run(void)
 			return 128 + term_signal;
 		if (vm_exit_requested(&status))
 			return status;
-		if (ioctl(vcpu.fd, LG_RUN) < 0) {
+		if (ioctl(vcpu.fd, LG_RUN, 0) < 0) {
 			if (errno != EINTR && errno != EAGAIN)
 				die_host("LG_RUN", errno);
 			continue;

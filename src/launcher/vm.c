@@ -33,6 +33,7 @@ static struct {
 	uint8_t *ram;
 	uint64_t ram_size;
 	uint64_t low_size, high_size;
+	bool ioeventfd;			/* the module has LG_CAP_IOEVENTFD */
 	pthread_t vcpu_thread;
 	int have_vcpu_thread;
 	atomic_int exit_claimed;	/* the first request wins */
@@ -214,6 +215,20 @@ void vm_open(void)
 		    version, LG_API_VERSION);
 	vm_add_memory(0, vm.low_size, vm.ram);
 	vm_add_memory(LAYOUT_4G, vm.high_size, vm.ram + vm.low_size);
+	/* A module without the query has no extensions: ioctl() fails. */
+	vm.ioeventfd = ioctl(vm.fd, LG_CHECK_EXTENSION, LG_CAP_IOEVENTFD) > 0;
+}
+
+void vm_ioeventfd(uint64_t gpa, unsigned int len, int fd, bool assign)
+{
+	struct lg_ioeventfd io = {
+		.addr = gpa, .len = len, .fd = fd,
+		.flags = assign ? 0 : LG_IOEVENTFD_DEASSIGN,
+	};
+
+	if (vm.ioeventfd && ioctl(vm.fd, LG_IOEVENTFD, &io) < 0 && assign)
+		fprintf(stderr, "lguest-launch: LG_IOEVENTFD at %#llx: %s\n",
+			(unsigned long long)gpa, strerror(errno));
 }
 
 int vm_fd(void)

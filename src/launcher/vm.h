@@ -6,6 +6,7 @@
 #ifndef LG_VM_H
 #define LG_VM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -17,6 +18,14 @@ void *guest_ptr(uint64_t gpa, uint64_t len);
 
 /* Deliver @vector (fixed, edge) to the vCPU with x2APIC id @dest. */
 void vm_interrupt(uint32_t dest, uint32_t vector);
+
+/*
+ * With the module's ioeventfd, a guest write of @len bytes at @gpa
+ * signals the eventfd @fd without an exit (or no longer does, !@assign).
+ * Without it the write reaches the bus as any other; callers handle
+ * both.
+ */
+void vm_ioeventfd(uint64_t gpa, unsigned int len, int fd, bool assign);
 
 /*
  * Stop the guest and make lguest-launch exit with @status once the

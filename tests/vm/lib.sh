@@ -29,8 +29,8 @@ VM_TIMEOUT_DEFAULT=300
 VM_MEMORY_DEFAULT=2048
 # Modules the test VM gets besides lg.ko, with everything they depend
 # on: KVM for the coexistence test and the QEMU+KVM benchmark, tun for
-# the launcher's tap back-end.
-VM_MODULES=${VM_MODULES:-"kvm_amd tun"}
+# the launcher's tap back-end, loop and ext4 to check the guests' disks.
+VM_MODULES=${VM_MODULES:-"kvm_amd tun loop ext4"}
 VM_LOGDIR=${LG_VM_LOGDIR:-${TMPDIR:-/tmp}/lguest-vm-logs}
 
 vm_log() { echo "vm: $*" >&2; }
@@ -44,7 +44,7 @@ vm_log() { echo "vm: $*" >&2; }
 # depmod run), and VM_KIMAGE, the image QEMU boots: vmlinux when it can be
 # had (see vm_extract_vmlinux), else vmlinuz.  VM_KDIR and VM_CHROOT are
 # set where lg.ko is not built against the host's linux-headers package.
-VM_KCACHE_FORMAT=2	# bump when the cached folder's layout changes
+VM_KCACHE_FORMAT=3	# bump when the cached folder's layout or VM_MODULES change
 vm_kernel() {
 	local meta dir
 	VM_KDIR=
@@ -417,6 +417,20 @@ vm_need_guest_test() {
 }
 # Tiny misbehaving guests, one ELF "vmlinux" per CASE of
 # tests/vm/hostile/hostile.S, at /hostile/caseN.
+# /disk/base.img: a 96 MiB ext4 image made here with mkfs.ext4 -d,
+# holding /known (1 MiB of random bytes), and /disk/known.sha256, its
+# checksum, for the disk scenarios to compare with what a guest reads.
+vm_need_ext4_image() {
+	local d=$VM_BUILD/ext4
+	[ -f "$d/base.img" ] || {
+		mkdir -p "$d/root" &&
+			head -c 1048576 /dev/urandom >"$d/root/known" &&
+			sha256sum <"$d/root/known" >"$d/known.sha256" &&
+			truncate -s 96M "$d/base.img" &&
+			mkfs.ext4 -q -F -d "$d/root" "$d/base.img" >"$d/mkfs.log" 2>&1
+	} || { VM_NEED_ERR="mkfs.ext4 failed (log: $d/mkfs.log)"; return 1; }
+	VM_ADDS+=("$d/base.img:/disk/base.img" "$d/known.sha256:/disk/known.sha256")
+}
 vm_need_hostile() {
 	local c out=$VM_BUILD/hostile
 	if [ ! -d "$out" ]; then

@@ -36,6 +36,48 @@ wait)
 	sleep "${LGTEST_WAIT:-5}"
 	reboot -f
 	;;
+rng)
+	echo "LGGUEST rng $(cat /sys/class/misc/hw_random/rng_current)"
+	echo "LGGUEST rng-bytes $(dd if=/dev/hwrng bs=64 count=4 2>/dev/null | wc -c)"
+	reboot -f
+	;;
+blk)
+	# The disk the scenario made: check its file, write one, sync.
+	echo "LGGUEST disk $(cat /sys/block/vda/size) $(cat /sys/block/vda/ro) $(cat /sys/block/vda/serial 2>/dev/null)"
+	mkdir -p /mnt
+	mount -t ext4 /dev/vda /mnt || echo "LGGUEST mount failed"
+	echo "LGGUEST known $(sha256sum </mnt/known)"
+	dd if=/dev/urandom of=/mnt/written bs=1M count=32 2>/dev/null
+	echo "LGGUEST written $(sha256sum </mnt/written)"
+	sync
+	echo "LGGUEST synced"
+	if [ "${LGTEST_KILL:-}" = 1 ]; then
+		sleep 60	# the scenario kills the launcher now
+	fi
+	umount /mnt
+	poweroff -f
+	;;
+blk-ro)
+	echo "LGGUEST disk $(cat /sys/block/vda/size) $(cat /sys/block/vda/ro)"
+	if dd if=/dev/zero of=/dev/vda bs=4096 count=1 conv=fsync 2>/dev/null; then
+		echo "LGGUEST ro-write succeeded"
+	else
+		echo "LGGUEST ro-write refused"
+	fi
+	mkdir -p /mnt
+	mount -t ext4 -o ro /dev/vda /mnt && echo "LGGUEST known $(sha256sum </mnt/known)"
+	poweroff -f
+	;;
+pci)
+	dmesg | grep -i 'pci\|virtio\|vd[a-z]\|hvc\|rng'
+	ls /sys/bus/pci/devices/ /sys/bus/virtio/devices/
+	poweroff -f
+	;;
+hold)
+	echo "LGGUEST holding"
+	sleep "${LGTEST_WAIT:-5}"
+	poweroff -f
+	;;
 *)
 	echo "LGGUEST unknown test '$what'"
 	;;

@@ -191,7 +191,7 @@ static int errors(void)
 	ret = vm_open(&vm);
 	check("vm-open", ret == 0);
 	if (!ret) {
-		ret = ioctl(vm.vcpu, LG_RUN);
+		ret = ioctl(vm.vcpu, LG_RUN, 0);
 		check("run-io-exit", ret == 0 && vm.run->exit_reason == LG_EXIT_IO &&
 		      vm.run->io.port == 0x80 && vm.run->io.is_write);
 		vm.run->immediate_exit = 1;
@@ -200,7 +200,7 @@ static int errors(void)
 		/* RAM gone under the guest: the VM stops, the host is fine. */
 		munmap(vm.ram, RAM_SIZE);
 		vm.ram = NULL;
-		while (ioctl(vm.vcpu, LG_RUN) == 0 && vm.run->exit_reason == LG_EXIT_IO)
+		while (ioctl(vm.vcpu, LG_RUN, 0) == 0 && vm.run->exit_reason == LG_EXIT_IO)
 			;
 		check("ram-unmapped-stops", vm.run->exit_reason == LG_EXIT_ERROR);
 		vm_close(&vm);
@@ -279,7 +279,7 @@ static void *runner(void *arg)
 	struct vm *vm = arg;
 
 	while (__atomic_load_n(&calls_left, __ATOMIC_RELAXED) > 0)
-		if (ioctl(vm->vcpu, LG_RUN) < 0 && errno != EINTR && errno != EBUSY)
+		if (ioctl(vm->vcpu, LG_RUN, 0) < 0 && errno != EINTR && errno != EBUSY)
 			break;
 	return NULL;
 }
@@ -307,7 +307,7 @@ static int stress(long calls)
 		/* A child gets a copy of it all, and dies with it. */
 		pid = fork();
 		if (pid == 0) {
-			ioctl(vm.vcpu, LG_RUN);
+			ioctl(vm.vcpu, LG_RUN, 0);
 			_exit(0);
 		}
 		waitpid(pid, NULL, 0);
