@@ -103,6 +103,9 @@ check-unit:
 check-vm:
 	tests/check vm
 
+check-fuzz:
+	tests/check fuzz
+
 module-matrix:
 	tests/check matrix
 
@@ -119,5 +122,5 @@ clean:
 	$(MAKE) -C tests/unit clean
 
 .PHONY: all launcher module install install-bin install-data install-dkms \
-	default-guest deb rpm deps check check-unit check-vm \
+	default-guest deb rpm deps check check-unit check-vm check-fuzz \
 	module-matrix check-pkg demo clean

@@ -166,11 +166,28 @@ bad_record:
 
 void vcpu_print_stats(void)
 {
+	static const char *const kind[LG_STAT_NR] = {
+		[LG_STAT_IO] = "port I/O", [LG_STAT_MMIO] = "MMIO",
+		[LG_STAT_IOEVENTFD] = "ioeventfd", [LG_STAT_HLT] = "HLT",
+		[LG_STAT_HOST_INTR] = "host interrupt", [LG_STAT_NPF] = "page fault",
+		[LG_STAT_MSR] = "MSR", [LG_STAT_CPUID] = "CPUID", [LG_STAT_APIC] = "APIC",
+		[LG_STAT_IRQ_WINDOW] = "interrupt window", [LG_STAT_OTHER] = "other",
+	};
+	unsigned int i;
+
 	if (!vcpu.run)
 		return;
 	fprintf(stderr, "lguest-launch: %llu exits, %llu of them to the launcher\n",
 		(unsigned long long)vcpu.run->stat_exits,
 		(unsigned long long)vcpu.run->stat_user_exits);
+	if (ioctl(vm_fd(), LG_CHECK_EXTENSION, LG_CAP_EXIT_STATS) <= 0)
+		return;
+	fputs("lguest-launch: exits by kind:", stderr);
+	for (i = 0; i < LG_STAT_NR; i++)
+		if (kind[i] && vcpu.run->stat_kind[i])
+			fprintf(stderr, " %s %llu", kind[i],
+				(unsigned long long)vcpu.run->stat_kind[i]);
+	fputc('\n', stderr);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ static struct {
 	uint64_t ram_size;
 	uint64_t low_size, high_size;
 	bool ioeventfd;			/* the module has LG_CAP_IOEVENTFD */
+	bool irqfd;			/* and LG_CAP_IRQFD */
 	pthread_t vcpu_thread;
 	int have_vcpu_thread;
 	atomic_int exit_claimed;	/* the first request wins */
@@ -217,6 +219,7 @@ void vm_open(void)
 	vm_add_memory(LAYOUT_4G, vm.high_size, vm.ram + vm.low_size);
 	/* A module without the query has no extensions: ioctl() fails. */
 	vm.ioeventfd = ioctl(vm.fd, LG_CHECK_EXTENSION, LG_CAP_IOEVENTFD) > 0;
+	vm.irqfd = ioctl(vm.fd, LG_CHECK_EXTENSION, LG_CAP_IRQFD) > 0;
 }
 
 void vm_ioeventfd(uint64_t gpa, unsigned int len, int fd, bool assign)
@@ -244,6 +247,37 @@ void vm_interrupt(uint32_t dest, uint32_t vector)
 	if (ioctl(vm.fd, LG_INTERRUPT, &irq) < 0 && !atomic_exchange(&warned, 1))
 		fprintf(stderr, "lguest-launch: LG_INTERRUPT(%u, %u): %s\n",
 			dest, vector, strerror(errno));
+}
+
+/*
+ * An irqfd per message source, made on first use; a new destination or
+ * vector re-routes it.  Without the module's irqfd, LG_INTERRUPT.
+ */
+void vm_msi(struct vm_msi *msi, uint32_t dest, uint32_t vector)
+{
+	struct lg_irqfd irqfd = { .dest = dest, .vector = vector };
+	uint64_t one = 1;
+
+	if (!vm.irqfd)
+		goto fallback;
+	if (msi->fd < 0) {
+		msi->fd = eventfd(0, EFD_CLOEXEC);
+		if (msi->fd < 0)
+			goto fallback;
+		msi->routed = false;
+	}
+	if (!msi->routed || msi->dest != dest || msi->vector != vector) {
+		irqfd.fd = msi->fd;
+		if (ioctl(vm.fd, LG_IRQFD, &irqfd) < 0)
+			goto fallback;
+		msi->dest = dest;
+		msi->vector = vector;
+		msi->routed = true;
+	}
+	if (write(msi->fd, &one, sizeof(one)) == sizeof(one))
+		return;
+fallback:
+	vm_interrupt(dest, vector);
 }
 
 void vm_set_vcpu_thread(void)

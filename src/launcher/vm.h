@@ -20,6 +20,19 @@ void *guest_ptr(uint64_t gpa, uint64_t len);
 void vm_interrupt(uint32_t dest, uint32_t vector);
 
 /*
+ * A message-signalled interrupt source (an MSI-X vector): fd -1 until
+ * vm_msi() first fires it.  vm_msi() delivers @vector to @dest through
+ * the module's irqfd when it has one, else through LG_INTERRUPT.  One
+ * thread at a time per source.
+ */
+struct vm_msi {
+	int fd;
+	bool routed;
+	uint32_t dest, vector;
+};
+void vm_msi(struct vm_msi *msi, uint32_t dest, uint32_t vector);
+
+/*
  * With the module's ioeventfd, a guest write of @len bytes at @gpa
  * signals the eventfd @fd without an exit (or no longer does, !@assign).
  * Without it the write reaches the bus as any other; callers handle

@@ -14,7 +14,10 @@
  * prompt, a login banner) is the sign that somebody has, so commands
  * piped in are not lost while the guest boots.  At the end of a
  * stdin that is not a terminal (a pipe or file) the guest gets one EOT
- * (Ctrl-D), so a shell fed a script ends as it would on a terminal.
+ * (Ctrl-D), so a shell fed a script ends as it would on a terminal.  It
+ * goes once hvc0 has been quiet for a second: sent with the rest of the
+ * input, it would reach the tty before the shell reads its first line,
+ * and a tty turns an early Ctrl-D into nothing a shell sees.
  * With VIRTIO_CONSOLE_F_SIZE the console's size is the terminal's, and
  * follows it on SIGWINCH (the handler only signals an eventfd).
  */
@@ -24,6 +27,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ids.h>
@@ -35,15 +39,18 @@
 #define TX_QUEUE	1
 #define FD_IN		0
 #define FD_WINCH	1
+#define FD_EOT		2	/* a timer: quiet long enough for the EOT */
 #define EOT		0x04
+#define EOT_QUIET_MS	1000
 
 static struct {
 	struct virtio_dev dev;
 	int in_fd, out_fd;
 	bool in_tty;
 	bool guest_spoke;	/* has written to hvc0: input may flow */
-	enum { IN_OPEN, IN_EOT, IN_DONE } in_state;	/* EOT: owed at EOF */
+	enum { IN_OPEN, IN_EOT, IN_DONE } in_state;	/* EOT: owed since EOF */
 	int winch_fd;
+	int eot_timer;
 	struct virtq_elem rx;
 } con;
 
@@ -72,10 +79,92 @@ static bool console_read_size(void)
 	return true;
 }
 
+static void eot_arm(unsigned int ms)
+{
+	struct itimerspec t = { .it_value = { ms / 1000, (ms % 1000) * 1000000L } };
+
+	timerfd_settime(con.eot_timer, 0, &t, NULL);
+}
+
+/* Pops a receive buffer: 1 with con.rx, 0 if the guest posted none. */
+static int console_rx_buffer(struct virtio_dev *dev)
+{
+	struct virtqueue *vq = &dev->vq[RX_QUEUE];
+	const char *why;
+	int ret;
+
+	if (!virtio_dev_running(dev) || !vq->enabled)
+		return 0;
+	ret = vq_pop(vq, &con.rx, &why);
+	if (ret < 0) {
+		virtio_dev_broken(dev, "queue %u: %s", RX_QUEUE, why);
+		return 0;
+	}
+	return ret;
+}
+
+static void console_rx_done(struct virtio_dev *dev, uint32_t len)
+{
+	vq_push(&dev->vq[RX_QUEUE], &con.rx, len);
+	virtio_queue_interrupt(dev, RX_QUEUE);
+}
+
+/* Reads what stdin has into the guest's next receive buffer. */
+static void console_rx(struct virtio_dev *dev)
+{
+	ssize_t n = 0;
+
+	if (!console_rx_buffer(dev)) {
+		/* No room: leave stdin until the guest posts a buffer (a kick). */
+		if (!vq_wait_for_kicks(&dev->vq[RX_QUEUE]))
+			dev->fds[FD_IN].events = 0;
+		return;
+	}
+	if (con.rx.in_num) {
+		do
+			n = readv(con.in_fd, con.rx.in, con.rx.in_num);
+		while (n < 0 && errno == EINTR);
+	}
+	if (n <= 0 && con.rx.in_num) {
+		/* EOF (or an error): no more input; a pipe gets its EOT. */
+		n = 0;
+		dev->fds[FD_IN].events = 0;
+		con.in_state = IN_DONE;
+		if (!con.in_tty) {
+			con.in_state = IN_EOT;
+			dev->fds[FD_EOT].events = POLLIN;
+			eot_arm(EOT_QUIET_MS);
+		}
+	}
+	console_rx_done(dev, n);
+}
+
+/* hvc0 has been quiet: the EOT, if there is a buffer for it. */
+static void console_eot(struct virtio_dev *dev)
+{
+	uint64_t expirations;
+
+	if (read(con.eot_timer, &expirations, sizeof(expirations)) <= 0)
+		return;
+	if (!console_rx_buffer(dev)) {
+		eot_arm(100);
+		return;
+	}
+	if (!con.rx.in_num) {
+		console_rx_done(dev, 0);
+		eot_arm(100);
+		return;
+	}
+	*(char *)con.rx.in[0].iov_base = EOT;
+	con.in_state = IN_DONE;
+	dev->fds[FD_EOT].events = 0;
+	console_rx_done(dev, 1);
+}
+
 /* New receive buffers, or the guest's first words: read stdin again. */
 static void console_want_input(struct virtio_dev *dev)
 {
-	if (con.in_fd >= 0 && con.in_state != IN_DONE && con.guest_spoke)
+	if (con.in_fd >= 0 && con.in_state == IN_OPEN && con.guest_spoke)
 		dev->fds[FD_IN].events = POLLIN;
 }
 
@@ -102,50 +191,10 @@ static uint32_t console_tx(struct virtio_dev *dev, struct virtq_elem *elem)
 		con.guest_spoke = true;
 		console_want_input(dev);
 	}
+	if (elem->out_num && con.in_state == IN_EOT)
+		eot_arm(EOT_QUIET_MS);	/* not quiet yet */
 	return 0;
 }
-
-/* Reads what stdin has into the guest's next receive buffer. */
-static void console_rx(struct virtio_dev *dev)
-{
-	struct virtqueue *vq = &dev->vq[RX_QUEUE];
-	const char *why;
-	ssize_t n = 0;
-	int ret;
-
-	if (!virtio_dev_running(dev) || !vq->enabled)
-		return;
-	ret = vq_pop(vq, &con.rx, &why);
-	if (ret < 0) {
-		virtio_dev_broken(dev, "queue %u: %s", RX_QUEUE, why);
-		return;
-	}
-	if (ret == 0) {
-		/* No room: leave stdin until the guest posts a buffer (a kick). */
-		if (!vq_wait_for_kicks(vq))
-			dev->fds[FD_IN].events = 0;
-		return;
-	}
-	if (con.in_state == IN_EOT && con.rx.in_num) {
-		*(char *)con.rx.in[0].iov_base = EOT;
-		n = 1;
-		con.in_state = IN_DONE;
-	} else if (con.rx.in_num) {
-		do
-			n = readv(con.in_fd, con.rx.in, con.rx.in_num);
-		while (n < 0 && errno == EINTR);
-		if (n <= 0) {
-			/* A pipe at its end stays readable: the EOT goes next. */
-			n = 0;
-			con.in_state = con.in_tty ? IN_DONE : IN_EOT;
-		}
-	}
-	if (con.in_state == IN_DONE)
-		dev->fds[FD_IN].events = 0;
-	vq_push(vq, &con.rx, n);
-	virtio_queue_interrupt(dev, RX_QUEUE);
-}
-
 
 static void console_queue_notify(struct virtio_dev *dev, unsigned int q)
 {
@@ -161,6 +210,10 @@ static void console_fd_ready(struct virtio_dev *dev, unsigned int i, short reven
 
 	if (i == FD_IN) {
 		console_rx(dev);
+		return;
+	}
+	if (i == FD_EOT) {
+		console_eot(dev);
 		return;
 	}
 	if (read(con.winch_fd, &n, sizeof(n)) > 0 && console_read_size())
@@ -187,7 +240,8 @@ int virtio_console_init(unsigned int slot, int in_fd, int out_fd)
 	con.out_fd = out_fd;
 	con.in_tty = in_fd >= 0 && isatty(in_fd);
 	con.winch_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (con.winch_fd < 0)
+	con.eot_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (con.winch_fd < 0 || con.eot_timer < 0)
 		return -errno;
 	con.dev.name = "virtio-console hvc0";
 	con.dev.device_id = VIRTIO_ID_CONSOLE;
@@ -200,6 +254,7 @@ int virtio_console_init(unsigned int slot, int in_fd, int out_fd)
 		con.dev.features |= 1ull << VIRTIO_CONSOLE_F_SIZE;
 	con.dev.fds[FD_IN].fd = in_fd;	/* polled once the guest spoke */
 	con.dev.fds[FD_WINCH] = (struct pollfd){ .fd = con.winch_fd, .events = POLLIN };
+	con.dev.fds[FD_EOT].fd = con.eot_timer;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGWINCH, &sa, NULL);
 	return virtio_pci_add(&con.dev, slot);

@@ -36,12 +36,15 @@ void msix_init(struct msix *m, unsigned int nr)
 
 	memset(m, 0, sizeof(*m));
 	m->nr = nr < MSIX_MAX_VECTORS ? nr : MSIX_MAX_VECTORS;
-	for (i = 0; i < m->nr; i++)
+	for (i = 0; i < m->nr; i++) {
 		m->table[i].ctrl = MSIX_CTRL_MASKED;
+		m->msi[i].fd = -1;
+	}
 }
 
-static void msix_send(struct msix *m, const struct msix_entry *e)
+static void msix_send(struct msix *m, unsigned int v)
 {
+	const struct msix_entry *e = &m->table[v];
 	static bool warned;
 	unsigned int mode = (e->data >> MSI_DATA_MODE_SHIFT) & 7;
 	uint32_t vector = e->data & 0xff;
@@ -56,7 +59,7 @@ static void msix_send(struct msix *m, const struct msix_entry *e)
 		return;
 	}
 	m->sent++;
-	vm_interrupt((e->addr_lo >> MSI_ADDR_DEST_SHIFT) & 0xff, vector);
+	vm_msi(&m->msi[v], (e->addr_lo >> MSI_ADDR_DEST_SHIFT) & 0xff, vector);
 }
 
 static bool msix_masked(const struct msix *m, unsigned int v)
@@ -72,7 +75,7 @@ static void msix_flush(struct msix *m)
 	for (v = 0; v < m->nr; v++) {
 		if ((m->pba & (1ull << v)) && !msix_masked(m, v)) {
 			m->pba &= ~(1ull << v);
-			msix_send(m, &m->table[v]);
+			msix_send(m, v);
 		}
 	}
 }
@@ -84,7 +87,7 @@ void msix_notify(struct msix *m, uint16_t vector)
 	if (msix_masked(m, vector))
 		m->pba |= 1ull << vector;
 	else
-		msix_send(m, &m->table[vector]);
+		msix_send(m, vector);
 }
 
 void msix_set_control(struct msix *m, bool enabled, bool masked)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vm.h"
+
 #define MSIX_MAX_VECTORS	16
 #define MSIX_TABLE_OFFSET	0x000	/* in the MSI-X BAR */
 #define MSIX_PBA_OFFSET		0x800
@@ -23,6 +25,7 @@ struct msix_entry {
 struct msix {
 	unsigned int nr;
 	struct msix_entry table[MSIX_MAX_VECTORS];
+	struct vm_msi msi[MSIX_MAX_VECTORS];	/* how each is delivered */
 	uint64_t pba;		/* a bit per vector: fired while masked */
 	bool enabled;		/* message control: MSI-X enable */
 	bool masked;		/* message control: function mask */
