@@ -42,6 +42,26 @@ lgtest_check_fails() {
 	lgtest_pass "$name"
 }
 
+# lgtest_ok_lines LAST CMD...: runs a test program that prints "ok NAME"
+# or "not ok NAME" per check (tests/vm/progs/), shows its output, turns
+# each line into a result, and fails NAME-complete unless it got as far
+# as its LAST check.
+lgtest_ok_lines() {
+	local last=$1 log=/tmp/ok-lines.log verdict name
+	shift
+	"$@" >$log 2>&1
+	echo "$1 exited $?" >>$log
+	sed 's/^/  | /' $log
+	while read -r verdict name; do
+		case $verdict in
+		ok) lgtest_pass "$name" ;;
+		"not") lgtest_fail "${name#ok }" "lguest(4) says otherwise" ;;
+		esac
+	done <$log
+	grep -q "^ok $last" $log ||
+		lgtest_fail "$1-complete" "$* did not finish: $(tail -n 1 $log)"
+}
+
 # lgtest_wait_for FILE PATTERN [SECONDS]: waits until FILE (a guest's
 # console, written in the background) has a line matching PATTERN;
 # fails after SECONDS (default 300).

@@ -13,17 +13,7 @@ if [ -c /dev/lguest ]; then
 else
 	lgtest_fail dev-lguest "no /dev/lguest after insmod"
 fi
-lg-ioctl errors >/tmp/errors.log 2>&1
-echo "lg-ioctl exited $?" >>/tmp/errors.log
-sed 's/^/  | /' /tmp/errors.log
-while read -r verdict name; do
-	case $verdict in
-	ok) lgtest_pass "$name" ;;
-	"not") lgtest_fail "${name#ok }" "lguest(4) says otherwise" ;;
-	esac
-done </tmp/errors.log
-grep -q '^ok ram-unmapped-stops' /tmp/errors.log ||
-	lgtest_fail errors-complete "lg-ioctl errors did not finish: $(tail -n 1 /tmp/errors.log)"
+lgtest_ok_lines ram-unmapped-stops lg-ioctl errors
 lgtest_check rmmod rmmod lg
 if [ -e /dev/lguest ]; then
 	lgtest_fail dev-lguest-gone "/dev/lguest still there after rmmod"

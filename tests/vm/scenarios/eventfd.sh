@@ -8,17 +8,7 @@
 # timeout: 900
 
 lgtest_check insmod insmod "$LG_KO" || exit 0
-lg-eventfd check >/tmp/check.log 2>&1
-echo "lg-eventfd exited $?" >>/tmp/check.log
-sed 's/^/  | /' /tmp/check.log
-while read -r verdict name; do
-	case $verdict in
-	ok) lgtest_pass "$name" ;;
-	"not") lgtest_fail "${name#ok }" "lguest(4) says otherwise" ;;
-	esac
-done </tmp/check.log
-grep -q '^ok vm-closed-with-registrations' /tmp/check.log ||
-	lgtest_fail check-complete "lg-eventfd check did not finish: $(tail -n 1 /tmp/check.log)"
+lgtest_ok_lines vm-closed-with-registrations lg-eventfd check
 if out=$(lg-eventfd stress 8 2>&1); then
 	lgtest_pass stress-returned
 else

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The virtio devices a guest gets: a disk made on the host side (its file
 # reads back intact; a 32 MiB file the guest writes and syncs is on the
-# image afterwards, also when the launcher is SIGKILLed right after the
-# sync), a read-only disk that refuses writes, a second launcher refused
+# image afterwards, for two guests at once, and also when the launcher is
+# SIGKILLed right after the sync), a read-only disk that refuses writes, a second launcher refused
 # an image in use, entropy from /dev/hwrng, and hvc0: commands typed into
 # the console run and their output comes back, and the end of a piped
 # stdin ends the shell.
@@ -25,8 +25,12 @@ img_sha() {
 }
 field() { printf '%s\n' "$out" | sed -n "s/^LGGUEST $1 //p" | tr -d '\r' | cut -d' ' -f1; }
 
-# The disk: read what the host wrote, write, sync, power off.
+# The disk: read what the host wrote, write, sync, power off; a second
+# guest does the same on its own image at the same time.
 cp /disk/base.img /tmp/d1.img
+cp /disk/base.img /tmp/d4.img
+guest -d /tmp/d4.img -a lgtest=blk >/tmp/g4.log &
+pid=$!
 out=$(guest -d /tmp/d1.img,serial=lgdisk1 -a lgtest=blk); rc=$?
 printf '%s\n' "$out" | grep LGGUEST | sed 's/^/  | /'
 [ $rc = 0 ] && lgtest_pass blk-exit-0 || lgtest_fail blk-exit-0 "status $rc"
@@ -36,7 +40,13 @@ printf '%s\n' "$out" | grep -q "^LGGUEST disk 196608 0 lgdisk1" && lgtest_pass b
 written=$(field written)
 [ -n "$written" ] && [ "$(img_sha /tmp/d1.img written)" = "$written" ] &&
 	lgtest_pass blk-write || lgtest_fail blk-write "the image does not hold what the guest wrote"
-rm -f /tmp/d1.img
+wait $pid
+out=$(cat /tmp/g4.log)
+written=$(field written)
+[ -n "$written" ] && [ "$(img_sha /tmp/d4.img written)" = "$written" ] &&
+	lgtest_pass blk-write-second-guest ||
+	lgtest_fail blk-write-second-guest "$(printf '%s\n' "$out" | tail -n 2)"
+rm -f /tmp/d1.img /tmp/d4.img
 
 # SIGKILL right after the guest's sync returned: the data is on the image.
 cp /disk/base.img /tmp/d2.img
