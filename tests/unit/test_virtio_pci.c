@@ -2,7 +2,8 @@
 /*
  * Unit tests of the virtio-pci transport (virtio/pci.c, virtio/msix.c),
  * driven through the bus as the vCPU loop drives it: the capabilities a
- * driver looks for, BARs that follow the guest (moved, or decoding off),
+ * driver looks for, the PCI_CFG window, BARs that follow the guest (moved,
+ * or decoding off),
  * feature negotiation, a queue whose rings are not in RAM putting the
  * device in NEEDS_RESET, a kick reaching the device's thread, and MSI-X
  * holding a masked vector pending.  The cases run in order on one device,
@@ -105,7 +106,27 @@ static void has_the_capabilities_a_driver_needs(void **state)
 			seen |= 1u << 16;
 	}
 	assert_int_equal(seen, 1u << VIRTIO_PCI_CAP_COMMON_CFG | 1u << VIRTIO_PCI_CAP_NOTIFY_CFG |
-			 1u << VIRTIO_PCI_CAP_ISR_CFG | 1u << VIRTIO_PCI_CAP_DEVICE_CFG | 1u << 16);
+			 1u << VIRTIO_PCI_CAP_ISR_CFG | 1u << VIRTIO_PCI_CAP_DEVICE_CFG |
+			 1u << VIRTIO_PCI_CAP_PCI_CFG | 1u << 16);
+}
+
+/* VIRTIO_PCI_CAP_PCI_CFG: BAR registers through config space. */
+static void the_config_window_reaches_the_bars(void **state)
+{
+	unsigned int c = cfg_read(0x34, 1);
+
+	while (cfg_read(c, 1) != 0x09 || cfg_read(c + 3, 1) != VIRTIO_PCI_CAP_PCI_CFG)
+		c = cfg_read(c + 1, 1);
+	cfg_write(c + 4, 1, 0);				/* BAR0 */
+	cfg_write(c + 8, 4, VIRTIO_PCI_COMMON_NUMQ);	/* offset */
+	cfg_write(c + 12, 4, 2);			/* length */
+	assert_int_equal(cfg_read(c + 16, 2), 1);	/* one queue */
+	cfg_write(c + 8, 4, VIRTIO_PCI_COMMON_Q_SELECT);
+	cfg_write(c + 16, 2, 7);
+	assert_int_equal(mmio_read(bar0 + VIRTIO_PCI_COMMON_Q_SELECT, 2), 7);
+	cfg_write(c + 12, 4, 3);			/* a bad length: nothing */
+	cfg_write(c + 16, 2, 0);
+	assert_int_equal(mmio_read(bar0 + VIRTIO_PCI_COMMON_Q_SELECT, 2), 7);
 }
 
 static void bars_follow_the_guest(void **state)
@@ -217,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(has_the_capabilities_a_driver_needs),
 		cmocka_unit_test(bars_follow_the_guest),
+		cmocka_unit_test(the_config_window_reaches_the_bars),
 		cmocka_unit_test(features_need_version_1),
 		cmocka_unit_test(rings_outside_ram_need_a_reset),
 		cmocka_unit_test(a_kick_reaches_the_device_thread_and_msix_holds_it),

@@ -10,7 +10,8 @@
  *			0x2000 device config	0x3000 notify, 4 bytes a queue
  *	BAR1 (4 KiB)	the MSI-X table at 0, its pending bits at 0x800
  *
- * which the vendor capabilities and the MSI-X capability point at.  The
+ * which the vendor capabilities and the MSI-X capability point at, and a
+ * VIRTIO_PCI_CAP_PCI_CFG window into them through config space.  The
  * BARs follow the guest: while the memory bit of the command register is
  * set, each is on the bus at the address the guest last wrote, and
  * nowhere otherwise (Linux clears the bit while it sizes BARs).
@@ -22,6 +23,7 @@
  * register accesses run on the vCPU thread.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +65,7 @@ struct virtio_pci {
 	struct virtio_dev *dev;
 	struct msix msix;
 	unsigned int msix_cap;		/* its offset in config space */
+	unsigned int window_cap;	/* the PCI_CFG capability's */
 	uint64_t bar_size[2];
 	uint64_t bar_mapped[2];		/* where it is on the bus, 0 if not */
 	uint32_t device_feature_select, driver_feature_select;
@@ -488,6 +491,40 @@ static void bar_map(struct virtio_dev *dev, unsigned int bar, bool decode)
 				     dev->vq[q].kick_fd, true);
 }
 
+/*
+ * The PCI_CFG window: an access to its data field is an access of the
+ * capability's length (1, 2 or 4) at its offset in its BAR.
+ */
+static bool window_hit(const struct virtio_pci *vp, unsigned int off, unsigned int size)
+{
+	unsigned int data = vp->window_cap + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
+
+	return off < data + 4 && off + size > data;
+}
+
+static void window_access(struct virtio_dev *dev, bool is_write)
+{
+	struct virtio_pci *vp = dev->pci;
+	struct pci_dev *pci = &vp->pci;
+	unsigned int c = vp->window_cap, bar = pci->cfg[c + 4];
+	uint32_t off = pci_cfg_get(pci, c + 8, 4), len = pci_cfg_get(pci, c + 12, 4);
+	uint8_t *data = &pci->cfg[c + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data)];
+
+	if ((len != 1 && len != 2 && len != 4) || bar > 1 || off & (len - 1) ||
+	    off + len > vp->bar_size[bar])
+		return;
+	(bar ? bar1_io : bar0_io)(dev, off, data, len, is_write);
+}
+
+/* Under the PCI lock, before the guest reads config space. */
+static void virtio_cfg_read(struct pci_dev *pci, unsigned int off, unsigned int size)
+{
+	struct virtio_dev *dev = pci->opaque;
+
+	if (window_hit(dev->pci, off, size))
+		window_access(dev, false);
+}
+
 /* Under the PCI lock, after the guest wrote config space. */
 static void virtio_cfg_write(struct pci_dev *pci, unsigned int off, unsigned int size)
 {
@@ -497,6 +534,8 @@ static void virtio_cfg_write(struct pci_dev *pci, unsigned int off, unsigned int
 	uint16_t ctrl = pci_cfg_get(pci, vp->msix_cap + 2, 2);
 	unsigned int bar;
 
+	if (window_hit(vp, off, size))
+		window_access(dev, true);
 	pthread_mutex_lock(&dev->lock);
 	if (off < PCI_BAR0 + 8 && off + size > PCI_COMMAND)
 		for (bar = 0; bar < 2; bar++)
@@ -540,6 +579,15 @@ static int add_caps(struct virtio_dev *dev)
 	if (c < 0)
 		return c;
 	pci_cfg_set(pci, c + 16, 4, NOTIFY_MULTIPLIER);
+
+	/* The window: bar, offset, length and data are the driver's to set. */
+	c = add_virtio_cap(pci, VIRTIO_PCI_CAP_PCI_CFG, 0, 0, 0,
+			   sizeof(struct virtio_pci_cfg_cap));
+	if (c < 0)
+		return c;
+	vp->window_cap = c;
+	pci->wmask[c + 4] = 0xff;
+	memset(&pci->wmask[c + 8], 0xff, 12);
 
 	/* MSI-X: a vector per queue and one for config changes. */
 	c = pci_add_cap(pci, PCI_CAP_ID_MSIX, 12);
@@ -659,6 +707,7 @@ int virtio_pci_add(struct virtio_dev *dev, unsigned int slot)
 	pci_cfg_set(&vp->pci, PCI_SUBSYSTEM_VENDOR_ID, 2, 0x1af4);
 	pci_cfg_set(&vp->pci, PCI_SUBSYSTEM_VENDOR_ID + 2, 2, 0x1100);
 	vp->pci.opaque = dev;
+	vp->pci.cfg_read = virtio_cfg_read;
 	vp->pci.cfg_write = virtio_cfg_write;
 	vp->bar_size[0] = BAR0_SIZE;
 	vp->bar_size[1] = MSIX_BAR_SIZE;
