@@ -3,11 +3,10 @@
  * Unit tests of the virtio-pci transport (virtio/pci.c, virtio/msix.c),
  * driven through the bus as the vCPU loop drives it: the capabilities a
  * driver looks for, the PCI_CFG window, BARs that follow the guest (moved,
- * or decoding off),
- * feature negotiation, a queue whose rings are not in RAM putting the
- * device in NEEDS_RESET, a kick reaching the device's thread, and MSI-X
- * holding a masked vector pending.  The cases run in order on one device,
- * as a driver would bring it up.
+ * or decoding off), feature negotiation, a queue whose rings are not in
+ * RAM putting the device in NEEDS_RESET, a kick reaching the device's
+ * thread, and MSI-X holding a masked vector pending.  The cases run in
+ * order on one device, as a driver would bring it up.
  */
 #include <stdarg.h>
 #include <stddef.h>
