@@ -44,7 +44,10 @@ vm_log() { echo "vm: $*" >&2; }
 # depmod run), and VM_KIMAGE, the image QEMU boots: vmlinux when it can be
 # had (see vm_extract_vmlinux), else vmlinuz.  VM_KDIR and VM_CHROOT are
 # set where lg.ko is not built against the host's linux-headers package.
-VM_KCACHE_FORMAT=3	# bump when the cached folder's layout or VM_MODULES change
+# Bump when the cached folder's layout or VM_MODULES change.  Each format
+# has its own folder, so that runs of trees on different formats sharing
+# one cache do not undo (and delete under) each other.
+VM_KCACHE_FORMAT=3
 vm_kernel() {
 	local meta dir
 	VM_KDIR=
@@ -57,7 +60,7 @@ vm_kernel() {
 	read -r VM_KPKG VM_KVER <<<"$(lg_meta_target "$meta")"
 	[ -n "$VM_KPKG" ] || return 1
 	VM_KREL=${VM_KPKG#linux-image-}
-	dir=$LG_CACHE/kernel/${VM_KPKG}_$VM_KVER
+	dir=$LG_CACHE/kernel/${VM_KPKG}_$VM_KVER-f$VM_KCACHE_FORMAT
 	if [ ! -f "$dir/.ready-$VM_KCACHE_FORMAT" ]; then
 		vm_log "fetching $VM_KPKG $VM_KVER (first run only)"
 		rm -rf "$dir.tmp"
@@ -133,7 +136,7 @@ vm_kernel_sid() {
 	VM_KPKG=linux-image-$VM_KREL
 	VM_KVER=$(chroot "$VM_CHROOT" dpkg-query -W -f='${Version}' "$hdr")
 	VM_KDIR=/usr/src/$hdr
-	dir=$LG_CACHE/kernel/sid-${VM_KPKG}_$VM_KVER
+	dir=$LG_CACHE/kernel/sid-${VM_KPKG}_$VM_KVER-f$VM_KCACHE_FORMAT
 	if [ ! -f "$dir/.ready-$VM_KCACHE_FORMAT" ]; then
 		vm_log "fetching $VM_KPKG (sid) through $VM_CHROOT (first run only)"
 		rm -rf "$dir.tmp"
