@@ -2,7 +2,8 @@
 #
 # Debian 12 systems made with debootstrap, for the tests that boot or
 # install into a real distribution: the packaging test's user machine
-# (tests/pkg/rootfs.sh).  Making one takes minutes, so each is
+# (tests/pkg/rootfs.sh) and the full system lguest-launch boots
+# (tests/vm/debian-system/image.sh).  Making one takes minutes, so each is
 # made once per set of inputs (the recipe and the versions apt resolves
 # today for the packages it names) and kept under the lguest cache.
 # Sourced after tests/vm/debian-kernel.sh; needs bash, runs as root.
