@@ -104,7 +104,8 @@ lg_debian_cached() {
 	lg_chroot_umount &&
 	mkdir "$tmp/out" &&
 	"$pack" "$tmp/root" "$tmp/out" &&
-	mv "$tmp/out" "$dir"
+	# -T: if a concurrent run made it first, keep that one.
+	{ mv -T "$tmp/out" "$dir" 2>/dev/null || [ -d "$dir" ]; }
 	) || return 1
 	# Those of other inputs, unused for two weeks (hundreds of MiB each).
 	find "$LG_CACHE" -mindepth 1 -maxdepth 1 -name "$name-*" -mtime +14 \
