@@ -19,6 +19,10 @@ LG_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM_DIR=$LG_REPO/tests/vm
 # shellcheck source=debian-kernel.sh
 . "$VM_DIR/debian-kernel.sh"
+# shellcheck source=debian-rootfs.sh
+. "$VM_DIR/debian-rootfs.sh"
+# shellcheck source=debian-system/image.sh
+. "$VM_DIR/debian-system/image.sh"
 
 VM_CPU_DEFAULT="qemu64,+svm,+npt"
 # One test-VM CPU unless a scenario asks for more: the emulator's
@@ -29,8 +33,10 @@ VM_TIMEOUT_DEFAULT=300
 VM_MEMORY_DEFAULT=2048
 # Modules the test VM gets besides lg.ko, with everything they depend
 # on: KVM for the coexistence test and the QEMU+KVM benchmark, tun for
-# the launcher's tap back-end, loop and ext4 to check the guests' disks.
-VM_MODULES=${VM_MODULES:-"kvm_amd tun loop ext4"}
+# the launcher's tap back-end, bridge to join taps, loop and ext4 to
+# check the guests' disks, virtio_pci and virtio_blk for the disks QEMU
+# gives the test VM.
+VM_MODULES=${VM_MODULES:-"kvm_amd tun bridge loop ext4 virtio_pci virtio_blk"}
 VM_LOGDIR=${LG_VM_LOGDIR:-${TMPDIR:-/tmp}/lguest-vm-logs}
 
 vm_log() { echo "vm: $*" >&2; }
@@ -44,7 +50,10 @@ vm_log() { echo "vm: $*" >&2; }
 # depmod run), and VM_KIMAGE, the image QEMU boots: vmlinux when it can be
 # had (see vm_extract_vmlinux), else vmlinuz.  VM_KDIR and VM_CHROOT are
 # set where lg.ko is not built against the host's linux-headers package.
-VM_KCACHE_FORMAT=3	# bump when the cached folder's layout or VM_MODULES change
+# Bump when the cached folder's layout or VM_MODULES change.  Each format
+# has its own folder, so that runs of trees on different formats sharing
+# one cache do not undo (and delete under) each other.
+VM_KCACHE_FORMAT=5
 vm_kernel() {
 	local meta dir
 	VM_KDIR=
@@ -57,7 +66,7 @@ vm_kernel() {
 	read -r VM_KPKG VM_KVER <<<"$(lg_meta_target "$meta")"
 	[ -n "$VM_KPKG" ] || return 1
 	VM_KREL=${VM_KPKG#linux-image-}
-	dir=$LG_CACHE/kernel/${VM_KPKG}_$VM_KVER
+	dir=$LG_CACHE/kernel/${VM_KPKG}_$VM_KVER-f$VM_KCACHE_FORMAT
 	if [ ! -f "$dir/.ready-$VM_KCACHE_FORMAT" ]; then
 		vm_log "fetching $VM_KPKG $VM_KVER (first run only)"
 		rm -rf "$dir.tmp"
@@ -133,7 +142,7 @@ vm_kernel_sid() {
 	VM_KPKG=linux-image-$VM_KREL
 	VM_KVER=$(chroot "$VM_CHROOT" dpkg-query -W -f='${Version}' "$hdr")
 	VM_KDIR=/usr/src/$hdr
-	dir=$LG_CACHE/kernel/sid-${VM_KPKG}_$VM_KVER
+	dir=$LG_CACHE/kernel/sid-${VM_KPKG}_$VM_KVER-f$VM_KCACHE_FORMAT
 	if [ ! -f "$dir/.ready-$VM_KCACHE_FORMAT" ]; then
 		vm_log "fetching $VM_KPKG (sid) through $VM_CHROOT (first run only)"
 		rm -rf "$dir.tmp"
@@ -385,9 +394,10 @@ vm_header() {
 }
 
 # A "need" adds files to the test VM's initramfs (SRC:DST entries of
-# VM_ADDS) or fails with the reason in VM_NEED_ERR.  One function per
-# need: adding a kind of need is adding a vm_need_NAME function (a dash
-# in NAME becomes an underscore).
+# VM_ADDS), maybe with arguments to its QEMU (VM_QEMU_ARGS), or fails
+# with the reason in VM_NEED_ERR.  One function per need: adding a kind
+# of need is adding a vm_need_NAME function (a dash in NAME becomes an
+# underscore).
 vm_need_launcher() {
 	[ -n "$VM_LAUNCHER" ] || { VM_NEED_ERR=$VM_LAUNCHER_ERR; return 1; }
 	VM_ADDS+=("$VM_LAUNCHER:/usr/bin/lguest-launch")
@@ -443,6 +453,18 @@ vm_need_hostile() {
 		done
 	fi
 	VM_ADDS+=("$out:/hostile")
+}
+# /system/vmlinuz and /system/initrd.img: Debian 12's kernel and its
+# initramfs-tools initramfs; their root file system is the test VM's
+# /dev/vda (QEMU's snapshot=on keeps the cached image unchanged).  See
+# tests/vm/debian-system/image.sh; a few minutes the first time.
+vm_need_debian_system() {
+	local d
+	vm_log "Debian system image: debootstrap (minutes the first time, then cached)"
+	d=$(lg_debian_system 2>"$VM_BUILD/debian-system.log") ||
+		{ VM_NEED_ERR="cannot make the Debian system (log: $VM_BUILD/debian-system.log)"; return 1; }
+	VM_ADDS+=("$d/vmlinuz:/system/vmlinuz" "$d/initrd.img:/system/initrd.img")
+	VM_QEMU_ARGS+=(-drive "file=$d/root.img,format=raw,if=virtio,snapshot=on")
 }
 vm_need_guest_initramfs() {
 	vm_guest_initramfs
@@ -539,6 +561,7 @@ vm_scenario() {
 		fi
 	done
 	VM_ADDS=()
+	VM_QEMU_ARGS=()
 	for need in $(vm_header "$script" needs); do
 		if ! "vm_need_${need//-/_}"; then
 			echo "FAIL: vm $name (needs $need: $VM_NEED_ERR)"
@@ -579,7 +602,7 @@ vm_scenario() {
 		-kernel "$VM_KIMAGE" -initrd "$initrd"
 		-append "console=ttyS0 panic=-1 $kargs")
 	# shellcheck disable=SC2206
-	qemu+=($qargs)
+	qemu+=($qargs ${VM_QEMU_ARGS[@]+"${VM_QEMU_ARGS[@]}"})
 	vm_log "$name: booting ($VM_KREL, -cpu ${cpu:-$VM_CPU_DEFAULT}, timeout ${timeout:-$VM_TIMEOUT_DEFAULT}s, console in $log)"
 	local t0=$SECONDS
 	if [ -n "$live" ]; then
