@@ -54,6 +54,12 @@ blk)
 	if [ "${LGTEST_KILL:-}" = 1 ]; then
 		sleep 60	# the scenario kills the launcher now
 	fi
+	# Discard: the free space goes back to the host as holes.
+	dd if=/dev/urandom of=/mnt/scratch bs=1M count=16 2>/dev/null
+	sync
+	rm /mnt/scratch
+	sync
+	echo "LGGUEST trimmed $(fstrim -v /mnt 2>&1 | sed -n 's/.*: \([0-9]*\) bytes.*/\1/p')"
 	umount /mnt
 	poweroff -f
 	;;

@@ -2,7 +2,7 @@
 # The virtio devices a guest gets: a disk made on the host side (its file
 # reads back intact; a 32 MiB file the guest writes and syncs is on the
 # image afterwards, for two guests at once, and also when the launcher is
-# SIGKILLed right after the sync), a read-only disk that refuses writes, a second launcher refused
+# SIGKILLed right after the sync; fstrim punches holes in the image), a read-only disk that refuses writes, a second launcher refused
 # an image in use, entropy from /dev/hwrng, and hvc0: commands typed into
 # the console run and their output comes back, and the end of a piped
 # stdin ends the shell.
@@ -40,6 +40,11 @@ printf '%s\n' "$out" | grep -q "^LGGUEST disk 196608 0 lgdisk1" && lgtest_pass b
 written=$(field written)
 [ -n "$written" ] && [ "$(img_sha /tmp/d1.img written)" = "$written" ] &&
 	lgtest_pass blk-write || lgtest_fail blk-write "the image does not hold what the guest wrote"
+# fstrim discarded the free space: holes in the image, for all its 96 MiB.
+trimmed=$(field trimmed)
+[ "${trimmed:-0}" -gt $((16 << 20)) ] && [ "$(du -k /tmp/d1.img | cut -f1)" -lt $((80 << 10)) ] &&
+	lgtest_pass blk-discard ||
+	lgtest_fail blk-discard "trimmed '$trimmed' bytes, $(du -k /tmp/d1.img | cut -f1) KiB allocated"
 wait $pid
 out=$(cat /tmp/g4.log)
 written=$(field written)
