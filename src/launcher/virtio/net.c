@@ -74,8 +74,10 @@ static void net_rx(struct virtio_dev *dev)
 	size_t len;
 	int ret;
 
-	if (!virtio_dev_running(dev) || !vq->enabled)
+	if (!virtio_dev_running(dev) || !vq->enabled) {
+		dev->fds[FD_RX].events = 0;	/* until start or a kick */
 		return;
+	}
 	for (;;) {
 		if (!net->rx_held) {
 			ret = vq_pop(vq, &net->rx, &why);
