@@ -175,11 +175,12 @@ static void net_parse_mac(const char *spec, const char *arg, uint8_t mac[6])
  */
 static void net_take_mac(const char *spec, char *opts, uint8_t mac[6])
 {
-	char *p, *next, *out = opts;
 	pid_t pid = getpid();
+	const uint8_t def[6] = { 0x52, 0x54, 0x00, pid >> 8, pid, nr_nics };
+	char *p, *next, *out = opts;
 	size_t len;
 
-	memcpy(mac, (uint8_t[6]){ 0x52, 0x54, 0x00, pid >> 8, pid, nr_nics }, 6);
+	memcpy(mac, def, sizeof(def));
 	for (p = opts; *p; p = next) {
 		next = p + strcspn(p, ",");
 		if (*next)
