@@ -36,12 +36,14 @@
 #define DEFAULT_MEM	(256ULL << 20)
 #define NR_VCPUS	1	/* the MP table, the IOAPIC id and LG_CREATE_VCPU agree */
 #define MAX_DISKS	8
+#define MAX_NICS	4
 
-/* PCI slots: pvpanic, console, entropy, then the disks. */
+/* PCI slots: pvpanic, console, entropy, then the disks, then the NICs. */
 #define SLOT_PVPANIC	1
 #define SLOT_CONSOLE	2
 #define SLOT_RNG	3
 #define SLOT_DISK0	4
+#define SLOT_NIC0	(SLOT_DISK0 + MAX_DISKS)
 
 struct options {
 	uint64_t mem;
@@ -50,6 +52,8 @@ struct options {
 	const char *append;
 	const char *disks[MAX_DISKS];
 	unsigned int nr_disks;
+	const char *nics[MAX_NICS];	/* --net specs; "none" is none */
+	unsigned int nr_nics;
 	int verbose;
 };
 
@@ -67,6 +71,14 @@ static void usage(FILE *out)
 		"  -d, --disk FILE[,ro][,serial=ID]\n"
 		"                      a virtio disk (vda, vdb, ...) on a raw image or block\n"
 		"                      device; ro: read-only; may be given up to 8 times\n"
+		"  -n, --net user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...[,mac=MAC]\n"
+		"                      a virtio NIC (eth0, eth1, ...) on user-mode networking:\n"
+		"                      the guest is 10.0.2.15 by DHCP, the host 10.0.2.2;\n"
+		"                      hostfwd forwards a host port (tcp or udp) to the guest\n"
+		"  -n, --net tap=NAME[,mac=MAC]\n"
+		"                      a virtio NIC on the existing tap device NAME\n"
+		"  -n, --net none      no network; without --net the guest gets --net user;\n"
+		"                      may be given up to 4 times\n"
 		"  -v, --verbose       say what was loaded where, and count exits at the end\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
@@ -108,17 +120,19 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "append", required_argument, NULL, 'a' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	unsigned int i;
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->mem = DEFAULT_MEM;
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":m:i:a:d:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:i:a:d:n:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			parse_mem_option(optarg, &opt->mem);
@@ -133,6 +147,11 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			if (opt->nr_disks == MAX_DISKS)
 				die(EXIT_BAD_INPUT, "at most %d disks", MAX_DISKS);
 			opt->disks[opt->nr_disks++] = optarg;
+			break;
+		case 'n':
+			if (opt->nr_nics == MAX_NICS)
+				die(EXIT_BAD_INPUT, "at most %d network cards", MAX_NICS);
+			opt->nics[opt->nr_nics++] = optarg;
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -151,6 +170,11 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			    argv[optind - 1]);
 		}
 	}
+	if (!opt->nr_nics)
+		opt->nics[opt->nr_nics++] = "user";	/* as kvmtool does */
+	for (i = 0; i < opt->nr_nics; i++)
+		if (!strcmp(opt->nics[i], "none") && opt->nr_nics > 1)
+			die(EXIT_BAD_INPUT, "--net none goes alone");
 	if (argc - optind > 1)
 		die(EXIT_BAD_INPUT, "one kernel only; give other arguments to the guest with -a");
 	if (optind < argc) {
@@ -263,6 +287,11 @@ static void devices_init(const struct options *opt)
 	for (i = 0; i < opt->nr_disks; i++)
 		if (virtio_blk_add(opt->disks[i], SLOT_DISK0 + i))
 			die(EXIT_HOST_ERROR, "cannot set up the guest's disk %s", opt->disks[i]);
+	for (i = 0; i < opt->nr_nics; i++)
+		if (strcmp(opt->nics[i], "none") &&
+		    virtio_net_add(opt->nics[i], SLOT_NIC0 + i))
+			die(EXIT_HOST_ERROR, "cannot set up the guest's network card %s",
+			    opt->nics[i]);
 	atexit(serial_flush);	/* the guest's last words, on every exit */
 }
 

@@ -259,21 +259,25 @@ vm_keep_module() {
 	find "$LG_CACHE/lg-ko" -mindepth 1 -maxdepth 1 -mtime +14 -exec rm -rf {} +
 }
 
-# lguest-launch, linked statically (the test VM has no libc), from a
-# scratch copy.  It may not build yet: then scenarios that need it fail
-# with VM_LAUNCHER_ERR and the others still run.
+# lguest-launch from a scratch copy.  The test VM has no libc, and
+# libslirp has no static library in Debian, so VM_LAUNCHER_LIBS lists the
+# shared libraries it needs (ld.so among them), which go in at the same
+# paths.  It may not build yet: then scenarios that need it fail with
+# VM_LAUNCHER_ERR and the others still run.
 vm_build_launcher() {
 	local dst=$VM_BUILD/launcher
 	VM_LAUNCHER=
+	VM_LAUNCHER_LIBS=
 	VM_LAUNCHER_ERR=
 	mkdir -p "$dst/src"
 	cp "$LG_REPO/VERSION" "$dst/"
 	cp -r "$LG_REPO/src/launcher" "$LG_REPO/src/include" "$dst/src/"
 	find "$dst/src/launcher" \( -name '*.o' -o -name lguest-launch \) -delete
-	if make -C "$dst/src/launcher" LDFLAGS=-static lguest-launch \
-			>"$VM_BUILD/launcher.log" 2>&1 &&
+	if make -C "$dst/src/launcher" lguest-launch >"$VM_BUILD/launcher.log" 2>&1 &&
 			[ -x "$dst/src/launcher/lguest-launch" ]; then
 		VM_LAUNCHER=$dst/src/launcher/lguest-launch
+		VM_LAUNCHER_LIBS=$(ldd "$VM_LAUNCHER" |
+			awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }')
 	else
 		VM_LAUNCHER_ERR="lguest-launch does not build (log: $VM_BUILD/launcher.log)"
 	fi
@@ -401,6 +405,8 @@ vm_header() {
 vm_need_launcher() {
 	[ -n "$VM_LAUNCHER" ] || { VM_NEED_ERR=$VM_LAUNCHER_ERR; return 1; }
 	VM_ADDS+=("$VM_LAUNCHER:/usr/bin/lguest-launch")
+	local lib
+	for lib in $VM_LAUNCHER_LIBS; do VM_ADDS+=("$lib:$lib"); done
 }
 vm_need_guest_kernel() {
 	vm_guest_kernel

@@ -58,7 +58,7 @@
 #define MSIX_CTRL_ENABLE	0x8000
 #define MSIX_CTRL_MASKALL	0x4000
 
-#define MAX_DEVICES		8
+#define MAX_DEVICES		16	/* console, entropy, 8 disks, 4 NICs */
 
 struct virtio_pci {
 	struct pci_dev pci;

@@ -84,6 +84,56 @@ hold)
 	sleep "${LGTEST_WAIT:-5}"
 	poweroff -f
 	;;
+net-user)
+	# /init's udhcpc asks slirp for a lease; fetch a page through the
+	# gateway, then serve one for the scenario's hostfwd.  (busybox 1.35's
+	# wget -T crashes: timeout(1) bounds it instead.)
+	i=0
+	until ip -4 addr show dev eth0 2>/dev/null | grep -q 'inet '; do
+		[ $i -lt 30 ] || break
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "LGGUEST net-addr $(ip -4 addr show dev eth0 | sed -n 's/.*inet \([0-9.]*\).*/\1/p')"
+	echo "LGGUEST net-route $(ip route | sed -n 's/^default via \([0-9.]*\).*/\1/p')"
+	echo "LGGUEST net-mac $(cat /sys/class/net/eth0/address)"
+	echo "LGGUEST net-fetched $(timeout 20 wget -q -O - "http://10.0.2.2:$LGTEST_PORT/hello.txt")"
+	mkdir -p /tmp/www
+	echo "guest-page-$((6 * 7))" >/tmp/www/guest.txt
+	httpd -p 80 -h /tmp/www
+	echo "LGGUEST net-serving"
+	sleep "${LGTEST_WAIT:-30}"
+	poweroff -f
+	;;
+net-none)
+	if [ -e /sys/class/net/eth0 ]; then
+		echo "LGGUEST net-eth0 yes"
+	else
+		echo "LGGUEST net-eth0 no"
+	fi
+	poweroff -f
+	;;
+net-tap)
+	# A fixed address on the bridge the scenario made (no DHCP there),
+	# then ping the other guest until it answers.
+	killall udhcpc 2>/dev/null
+	ip addr flush dev eth0
+	ip addr add "$LGTEST_IP/24" dev eth0
+	ip link set eth0 up
+	echo "LGGUEST tap-up $(cat /sys/class/net/eth0/address)"
+	i=0
+	until ping -c 1 -W 1 "$LGTEST_PEER" >/dev/null 2>&1; do
+		[ $i -lt 60 ] || break
+		i=$((i + 1))
+	done
+	if ping -c 3 -W 2 "$LGTEST_PEER" >/dev/null 2>&1; then
+		echo "LGGUEST tap-ping ok"
+	else
+		echo "LGGUEST tap-ping failed"
+	fi
+	sleep "${LGTEST_WAIT:-10}"	# the other one may still be pinging us
+	poweroff -f
+	;;
 *)
 	echo "LGGUEST unknown test '$what'"
 	;;
