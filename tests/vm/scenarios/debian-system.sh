@@ -2,8 +2,10 @@
 # A full system: Debian 12's own kernel and initramfs-tools initramfs boot
 # a Debian root file system from a virtio disk (the test VM's own virtio
 # disk /dev/vda, so the launcher's block-device back-end serves it) to
-# systemd's multi-user target; the system's poweroff then ends
-# lguest-launch with status 0.  The image's lgdebian-check.service
+# systemd's multi-user target, its network comes up on user-mode
+# networking (DHCP, then a page from a web server in the test VM through
+# the gateway); the system's poweroff then ends lguest-launch with
+# status 0.  The image's lgdebian-check.service
 # reports the boot (tests/vm/debian-system/).
 # needs: launcher debian-system
 # timeout: 600
@@ -11,6 +13,10 @@
 lgtest_check insmod insmod "$LG_KO" || exit 0
 modprobe virtio_pci && modprobe virtio_blk || lgtest_fail modules "no virtio_pci or virtio_blk module"
 lgtest_wait_for /proc/partitions ' vda$' 30 || lgtest_fail disk "the test VM has no /dev/vda"
+
+mkdir -p /tmp/www
+echo lgdebian-page-served >/tmp/www/lgdebian
+httpd -p 127.0.0.1:8080 -h /tmp/www
 
 t0=$(cut -d' ' -f1 /proc/uptime)
 lguest-launch -m 512M -i /system/initrd.img -d /dev/vda \
@@ -29,6 +35,8 @@ case $(field root) in
 "/dev/vda ext4 rw"*) lgtest_pass root-on-vda ;;
 *) lgtest_fail root-on-vda "root is '$(field root)'" ;;
 esac
+[ "$(field page)" = lgdebian-page-served ] && lgtest_pass network-up ||
+	lgtest_fail network-up "no page through the gateway; address '$(field address)'"
 [ "$(field state)" = running ] && lgtest_pass system-running ||
 	lgtest_fail system-running "state '$(field state)', failed: $(field failed | tr '\n' ';')"
 # Not a reset, which would also end the launcher with 0.  With acpi=off
