@@ -5,7 +5,9 @@
 # a compiler, systemd and udev, two users (alice, who will join the
 # lguest group, and bob, who will not), and the 6.12 kernel's image and
 # headers already downloaded into apt's cache so that "upgrading the
-# kernel" later needs no network.  Made by tests/vm/debian-rootfs.sh, once
+# kernel" later needs no network, as are the libraries lguest-launch
+# links (liburing, libslirp and theirs), which apt would fetch with the
+# package.  Made by tests/vm/debian-rootfs.sh, once
 # per set of inputs (this file and the kernel packages apt resolves
 # today), and kept as a tarball under the lguest cache.
 # Sourced by tests/pkg/run after tests/vm/debian-kernel.sh and
@@ -19,9 +21,12 @@ pkg_rootfs_setup() {
 	local root=$1
 	LG_CHROOT_NET=1 lg_chroot "$root" apt-get -q -y --no-install-recommends install \
 		dkms "$PKG_IMG61" "$PKG_HDR61" >&2 &&
-	# The kernel upgrade of the test, fetched now, installed later.
+	# The kernel upgrade of the test and lguest's libraries, fetched
+	# now, installed later.
 	LG_CHROOT_NET=1 lg_chroot "$root" apt-get -q -y --download-only install \
 		linux-image-6.12-amd64 linux-headers-6.12-amd64 >&2 &&
+	LG_CHROOT_NET=1 lg_chroot "$root" apt-get -q -y --download-only \
+		--no-install-recommends install liburing2 libslirp0 >&2 &&
 	lg_chroot "$root" sh -c '
 		echo lguest-test > /etc/hostname
 		echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" > /etc/fstab
