@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The full system lguest-launch boots in the debian-system scenario: a
-# minimal Debian 12 (minbase, systemd, udev) with Debian's own 6.1 kernel
+# minimal Debian 12 (minbase, systemd, udev, D-Bus for networkd and
+# networkctl) with Debian's own 6.1 kernel
 # and an initramfs-tools initramfs that loads virtio_blk, its root file
 # system on the first virtio disk, and systemd-networkd ready to take a
 # DHCP lease on the first ethernet interface.  lgdebian-check.service,
@@ -48,7 +49,7 @@ lg_debian_system_pack() {
 lg_debian_system() {
 	local d=$LG_DEBIAN_SYSTEM_DIR
 	LG_DEBIAN_SYSTEM_KERNEL=$(lg_kernel_package linux-image-amd64) &&
-	lg_debian_cached debian-system systemd-sysv,udev,kmod,initramfs-tools \
+	lg_debian_cached debian-system systemd-sysv,udev,kmod,initramfs-tools,dbus \
 		lg_debian_system_setup lg_debian_system_pack \
 		"$d"/* "$LG_DEBIAN_SYSTEM_KERNEL"
 }

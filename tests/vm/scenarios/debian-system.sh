@@ -14,6 +14,8 @@ lgtest_check insmod insmod "$LG_KO" || exit 0
 modprobe virtio_pci && modprobe virtio_blk || lgtest_fail modules "no virtio_pci or virtio_blk module"
 lgtest_wait_for /proc/partitions ' vda$' 30 || lgtest_fail disk "the test VM has no /dev/vda"
 
+# The guest's gateway is the test VM's loopback, which starts down.
+ip link set lo up
 mkdir -p /tmp/www
 echo lgdebian-page-served >/tmp/www/lgdebian
 httpd -p 127.0.0.1:8080 -h /tmp/www
