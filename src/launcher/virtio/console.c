@@ -226,7 +226,15 @@ static void console_reset(struct virtio_dev *dev)
 	dev->fds[FD_IN].events = 0;
 }
 
+/* Linux reads the size only on a config change: give it one at once. */
+static void console_start(struct virtio_dev *dev)
+{
+	if (dev->driver_features & (1ull << VIRTIO_CONSOLE_F_SIZE))
+		virtio_config_changed(dev);
+}
+
 static const struct virtio_dev_ops console_ops = {
+	.start = console_start,
 	.queue_notify = console_queue_notify,
 	.fd_ready = console_fd_ready,
 	.reset = console_reset,

@@ -79,6 +79,23 @@ pci)
 	ls /sys/bus/pci/devices/ /sys/bus/virtio/devices/
 	poweroff -f
 	;;
+winsize)
+	# hvc0's size is the launcher's terminal's, and follows it.  (The
+	# console may still be coming up when this starts.)
+	i=0
+	until first=$(stty size </dev/hvc0 2>/dev/null) || [ $i -ge 15 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "LGGUEST size1 $first"
+	i=0
+	while [ $i -lt 30 ] && [ "$(stty size </dev/hvc0)" = "$first" ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "LGGUEST size2 $(stty size </dev/hvc0)"
+	poweroff -f
+	;;
 hold)
 	echo "LGGUEST holding"
 	sleep "${LGTEST_WAIT:-5}"

@@ -2,10 +2,12 @@
 # The virtio devices a guest gets: a disk made on the host side (its file
 # reads back intact; a 32 MiB file the guest writes and syncs is on the
 # image afterwards, for two guests at once, and also when the launcher is
-# SIGKILLed right after the sync; fstrim punches holes in the image), a read-only disk that refuses writes, a second launcher refused
-# an image in use, entropy from /dev/hwrng, and hvc0: commands typed into
-# the console run and their output comes back, and the end of a piped
-# stdin ends the shell.
+# SIGKILLed right after the sync; fstrim punches holes in the image), a
+# read-only disk that refuses writes, a second launcher refused an image
+# in use, entropy from /dev/hwrng, and hvc0: commands typed into
+# the console run and their output comes back, the end of a piped stdin
+# ends the shell, and on a terminal hvc0 has the terminal's size and
+# follows it.
 # needs: launcher guest-kernel guest-initramfs guest-test ext4-image
 # memory: 2048
 # timeout: 1200
@@ -116,5 +118,16 @@ printf '%s\n' "$out" | tail -n 4 | sed 's/^/  | /'
 printf '%s\n' "$out" | grep -q '^/dev/hvc0' && lgtest_pass console-is-hvc0 || lgtest_fail console-is-hvc0 "no /dev/hvc0 from tty"
 printf '%s\n' "$out" | grep -q '^hvc-42' && lgtest_pass console-command || lgtest_fail console-command "no hvc-42"
 [ $rc = 0 ] && lgtest_pass console-eof-poweroff || lgtest_fail console-eof-poweroff "status $rc"
+# On a terminal (tests/vm/progs/pty-run.c): hvc0 has its size, and
+# follows it (SIGWINCH).
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
+out=$(pty-run 100 30 132 43 'LGGUEST size1' lguest-launch -m 64M -i /guest/test-initramfs \
+	-a lgtest=winsize /guest/bzImage 2>&1 | tr -d '\r')
+printf '%s\n' "$out" | grep 'LGGUEST size' | sed 's/^/  | /'
+printf '%s\n' "$out" | grep -q '^LGGUEST size1 30 100' && lgtest_pass console-size ||
+	lgtest_fail console-size "$(printf '%s\n' "$out" | grep 'size1')"
+printf '%s\n' "$out" | grep -q '^LGGUEST size2 43 132' && lgtest_pass console-resize ||
+	lgtest_fail console-resize "$(printf '%s\n' "$out" | grep 'size2')"
 lgtest_host_clean
 lgtest_check rmmod rmmod lg
