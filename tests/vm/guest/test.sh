@@ -74,11 +74,6 @@ blk-ro)
 	mount -t ext4 -o ro /dev/vda /mnt && echo "LGGUEST known $(sha256sum </mnt/known)"
 	poweroff -f
 	;;
-pci)
-	dmesg | grep -i 'pci\|virtio\|vd[a-z]\|hvc\|rng'
-	ls /sys/bus/pci/devices/ /sys/bus/virtio/devices/
-	poweroff -f
-	;;
 winsize)
 	# hvc0's size is the launcher's terminal's, and follows it.  (The
 	# console may still be coming up when this starts.)
