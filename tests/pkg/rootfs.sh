@@ -6,8 +6,8 @@
 # lguest group, and bob, who will not), and the 6.12 kernel's image and
 # headers already downloaded into apt's cache so that "upgrading the
 # kernel" later needs no network, as are the libraries lguest-launch
-# links (liburing, libslirp and theirs), which apt would fetch with the
-# package.  Made by tests/vm/debian-rootfs.sh, once
+# links (liburing, libslirp and theirs, with what they recommend), which
+# apt would fetch with the package.  Made by tests/vm/debian-rootfs.sh, once
 # per set of inputs (this file and the kernel packages apt resolves
 # today), and kept as a tarball under the lguest cache.
 # Sourced by tests/pkg/run after tests/vm/debian-kernel.sh and
@@ -26,7 +26,7 @@ pkg_rootfs_setup() {
 	LG_CHROOT_NET=1 lg_chroot "$root" apt-get -q -y --download-only install \
 		linux-image-6.12-amd64 linux-headers-6.12-amd64 >&2 &&
 	LG_CHROOT_NET=1 lg_chroot "$root" apt-get -q -y --download-only \
-		--no-install-recommends install liburing2 libslirp0 >&2 &&
+		install liburing2 libslirp0 >&2 &&
 	lg_chroot "$root" sh -c '
 		echo lguest-test > /etc/hostname
 		echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" > /etc/fstab
