@@ -89,12 +89,19 @@ static bool blk_rw(int fd, struct iovec *iov, unsigned int n, off_t off, bool wr
 	return true;
 }
 
-static uint8_t blk_range_op(struct blk *b, const struct blk_range *r, bool zeroes)
+/* DISCARD and WRITE_ZEROES with unmap punch a hole; plain zeroing zeroes. */
+static int blk_falloc_mode(const struct blk_req *req)
 {
-	int mode = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE;
+	if (req->type == VIRTIO_BLK_T_WRITE_ZEROES && !req->range.unmap)
+		return FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
+	return FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+}
 
-	if (zeroes && !r->unmap)
-		mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
+static uint8_t blk_range_op(struct blk *b, const struct blk_req *req)
+{
+	const struct blk_range *r = &req->range;
+	int mode = blk_falloc_mode(req);
+
 	if (!r->sectors)
 		return VIRTIO_BLK_S_OK;
 	if (fallocate(b->fd, mode, r->sector * BLK_SECTOR,
@@ -149,8 +156,7 @@ static uint32_t blk_serve(struct virtio_dev *dev, struct virtq_elem *elem)
 			break;
 		case VIRTIO_BLK_T_DISCARD:
 		case VIRTIO_BLK_T_WRITE_ZEROES:
-			status = blk_range_op(b, &req->range,
-					      req->type == VIRTIO_BLK_T_WRITE_ZEROES);
+			status = blk_range_op(b, req);
 			break;
 		}
 	}
@@ -175,7 +181,6 @@ static bool blk_needs_io(const struct blk_req *req)
 static void blk_prep(struct blk *b, const struct blk_req *req, struct io_uring_sqe *sqe)
 {
 	const struct blk_range *r = &req->range;
-	int mode = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE;
 
 	switch (req->type) {
 	case VIRTIO_BLK_T_IN:
@@ -188,9 +193,8 @@ static void blk_prep(struct blk *b, const struct blk_req *req, struct io_uring_s
 		io_uring_prep_fsync(sqe, b->fd, IORING_FSYNC_DATASYNC);
 		break;
 	default:
-		if (req->type == VIRTIO_BLK_T_WRITE_ZEROES && !r->unmap)
-			mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
-		io_uring_prep_fallocate(sqe, b->fd, mode, r->sector * BLK_SECTOR,
+		io_uring_prep_fallocate(sqe, b->fd, blk_falloc_mode(req),
+					r->sector * BLK_SECTOR,
 					(off_t)r->sectors * BLK_SECTOR);
 		break;
 	}
