@@ -41,9 +41,14 @@ struct lg_memory {
 };
 
 /*
- * The vCPU's first state.  The module builds flat 64-bit code and data
+ * The vCPU's first state.  The first vCPU created is the boot CPU and
+ * starts in this state: the module builds flat 64-bit code and data
  * segments (__BOOT_CS 0x10, __BOOT_DS 0x18) itself; the launcher puts a
  * matching GDT, identity page tables and boot_params in guest memory.
+ * Every later one is an application processor: all its fields but
+ * apic_id are 0, and it waits, as on hardware, for the INIT and SIPI
+ * IPIs the guest sends it, then starts in real mode at the SIPI vector.
+ * At most 64 vCPUs, each with its own apic_id (-EEXIST).
  */
 struct lg_vcpu_init {
 	__u64 rip;
@@ -66,11 +71,13 @@ struct lg_interrupt {
 
 /*
  * Extensions, for LG_CHECK_EXTENSION(LG_CAP_*): it returns 1 when the
- * module has the extension, 0 when it does not.
+ * module has the extension, 0 when it does not (LG_CAP_MAX_VCPUS: how
+ * many vCPUs a VM may have; 0 means 1).
  */
 #define LG_CAP_IOEVENTFD	1	/* LG_IOEVENTFD */
 #define LG_CAP_IRQFD		2	/* LG_IRQFD */
 #define LG_CAP_EXIT_STATS	3	/* the run page's stat_kind[] */
+#define LG_CAP_MAX_VCPUS	4	/* application processors, INIT/SIPI */
 
 /*
  * LG_IOEVENTFD: a guest write of exactly @len bytes to @addr (MMIO, or a

@@ -29,6 +29,25 @@ static int lg_read_gpa(void *opaque, u64 gpa, void *buf, unsigned int len)
 	return lg_read_guest(opaque, gpa, buf, len);
 }
 
+/*
+ * Paging off (real mode, or protected mode before it turns paging on, as
+ * an application processor does on its way to long mode): the linear
+ * address is the physical one.  A page at a time, as with paging.
+ */
+static int lg_fetch_physical(struct lg_vcpu *vcpu, u32 lin, u8 *buf)
+{
+	unsigned int first = min_t(unsigned int, MMIO_INSN_MAX_LEN,
+				   PAGE_SIZE - (lin & ~PAGE_MASK));
+
+	if (lg_read_guest(vcpu->vm, lin, buf, first))
+		return -EFAULT;
+	if (first == MMIO_INSN_MAX_LEN ||
+	    lg_read_guest(vcpu->vm, (u32)(lin + first), buf + first,
+			  MMIO_INSN_MAX_LEN - first))
+		return first;
+	return MMIO_INSN_MAX_LEN;
+}
+
 static int lg_fetch(struct lg_vcpu *vcpu, u8 *buf)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
@@ -41,8 +60,18 @@ static int lg_fetch(struct lg_vcpu *vcpu, u8 *buf)
 		memcpy(buf, c->insn_bytes, n);
 		return n;
 	}
-	return guest_fetch_insn(s->cr3, s->cr4, s->efer, s->cs.base + s->rip,
-				lg_read_gpa, vcpu->vm, buf, MMIO_INSN_MAX_LEN);
+	if (s->cr0 & X86_CR0_PG)
+		return guest_fetch_insn(s->cr3, s->cr4, s->efer,
+					s->cs.base + s->rip, lg_read_gpa,
+					vcpu->vm, buf, MMIO_INSN_MAX_LEN);
+	return lg_fetch_physical(vcpu, (u32)(s->cs.base + s->rip), buf);
+}
+
+/* 64-bit code: the one mode with REX prefixes and 64-bit registers. */
+static bool lg_code64(struct lg_vcpu *vcpu)
+{
+	return (vcpu->vmcb->save.efer & EFER_LMA) &&
+	       (vcpu->vmcb->save.cs.attrib & BIT(9));	/* CS.L */
 }
 
 static u64 *lg_reg(struct lg_vcpu *vcpu, unsigned int reg)
@@ -123,7 +152,7 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 	u8 code[MMIO_INSN_MAX_LEN];
 	u64 regs[16], wval;
 	int n, i;
-	bool lm = (vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & BIT(9));
+	bool lm = lg_code64(vcpu);
 
 	vcpu->exit_kind = LG_STAT_MMIO;
 	if (vmcb->control.exit_info_1 & (NPF_IN_GUEST_WALK | NPF_FETCH)) {
@@ -177,18 +206,20 @@ void lg_mmio_complete(struct lg_vcpu *vcpu, u64 data)
 
 /*
  * The register operand of MOV to or from a control or debug register
- * (0F 20-23 /r, register form, optional REX) whose intercept stopped
- * the guest at RIP; @op is the second opcode byte, @n the CR or DR.
+ * (0F 20-23 /r, register form, a REX prefix in 64-bit code) whose
+ * intercept stopped the guest at RIP; @op is the second opcode byte, @n
+ * the CR or DR.  Outside 64-bit code the operand is 32 bits (@mask).
  * Returns the instruction's length, or 0 if that is not what is there.
  */
 static unsigned int lg_decode_mov_crdr(struct lg_vcpu *vcpu, u8 op,
-				       unsigned int n, u64 **reg)
+				       unsigned int n, u64 **reg, u64 *mask)
 {
 	u8 code[MMIO_INSN_MAX_LEN];
 	int len = lg_fetch(vcpu, code), i = 0;
+	bool code64 = lg_code64(vcpu);
 	u8 rex = 0, modrm;
 
-	if (len > 0 && (code[0] & 0xf0) == 0x40)
+	if (code64 && len > 0 && (code[0] & 0xf0) == 0x40)
 		rex = code[i++];
 	if (len < i + 3 || code[i] != 0x0f || code[i + 1] != op)
 		return 0;
@@ -196,6 +227,7 @@ static unsigned int lg_decode_mov_crdr(struct lg_vcpu *vcpu, u8 op,
 	if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != n || (rex & 4))
 		return 0;
 	*reg = lg_reg(vcpu, (modrm & 7) | ((rex & 1) << 3));
+	*mask = code64 ? ~0ULL : 0xffffffffULL;
 	return i + 3;
 }
 
@@ -206,8 +238,9 @@ static unsigned int lg_decode_mov_crdr(struct lg_vcpu *vcpu, u8 op,
  */
 int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write)
 {
-	u64 *reg;
-	unsigned int len = lg_decode_mov_crdr(vcpu, write ? 0x23 : 0x21, dr, &reg);
+	u64 *reg, mask;
+	unsigned int len = lg_decode_mov_crdr(vcpu, write ? 0x23 : 0x21, dr,
+					      &reg, &mask);
 
 	if (!len) {
 		lg_vcpu_stop(vcpu, "cannot emulate a move %s dr%u at rip 0x%llx",
@@ -215,9 +248,9 @@ int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write)
 		return 1;
 	}
 	if (write)
-		vcpu->dr[dr] = *reg;
+		vcpu->dr[dr] = *reg & mask;
 	else
-		*reg = vcpu->dr[dr];
+		*reg = vcpu->dr[dr] & mask;
 	lg_skip(vcpu, len);
 	return 0;
 }
@@ -234,14 +267,14 @@ int lg_emulate_mov_cr4(struct lg_vcpu *vcpu, u64 allowed)
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
 	const u64 flushing = X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE |
 			     X86_CR4_SMEP | X86_CR4_SMAP;
-	u64 *reg, val;
-	unsigned int len = lg_decode_mov_crdr(vcpu, 0x22, 4, &reg);
+	u64 *reg, mask, val;
+	unsigned int len = lg_decode_mov_crdr(vcpu, 0x22, 4, &reg, &mask);
 
 	if (!len) {
 		lg_vcpu_stop(vcpu, "cannot emulate a move to cr4 at rip 0x%llx", s->rip);
 		return 1;
 	}
-	val = *reg;
+	val = *reg & mask;
 	if ((val & ~allowed) ||
 	    ((s->efer & EFER_LMA) && !(val & X86_CR4_PAE))) {
 		lg_inject_gp(vcpu);

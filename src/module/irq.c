@@ -98,24 +98,52 @@ int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector)
 }
 
 /*
- * A fixed IPI the guest sent to other CPUs.  NMI, INIT and SIPI need
- * more than one vCPU to mean anything, and we have one today.
+ * An IPI the guest sent: fixed (the model has done the sender's part),
+ * or INIT and SIPI, which the target's own thread acts on in
+ * lg_irq_sync().  NMIs are not delivered yet.
  */
 void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
 {
 	struct lg_vm *vm = vcpu->vm;
 	int i;
 
-	if (ipi->mode != LAPIC_DM_FIXED && ipi->mode != LAPIC_DM_LOWEST)
-		return;
 	for (i = 0; i < lg_nr_vcpus(vm); i++) {
 		struct lg_vcpu *to = vm->vcpus[i];
 
-		if (to != vcpu && lapic_ipi_targets(&to->lapic, ipi)) {
+		if (!lapic_ipi_targets(&to->lapic, ipi))
+			continue;
+		switch (ipi->mode) {
+		case LAPIC_DM_FIXED:
+			if (to == vcpu)
+				continue;
 			set_bit(ipi->vector, to->irq_pending);
-			lg_vcpu_kick(to);
+			break;
+		case LAPIC_DM_INIT:
+			set_bit(LG_MP_EV_INIT, &to->mp_events);
+			break;
+		case LAPIC_DM_SIPI:
+			WRITE_ONCE(to->sipi_vector, ipi->vector);
+			smp_mb__before_atomic();	/* the vector before the bit */
+			set_bit(LG_MP_EV_SIPI, &to->mp_events);
+			break;
+		default:
+			continue;
 		}
+		lg_vcpu_kick(to);
 	}
+}
+
+/*
+ * INIT and SIPI, on the target's thread: an INIT resets the vCPU to wait
+ * for a SIPI; a SIPI starts only a vCPU that waits (a second is dropped).
+ */
+static void lg_irq_sync_mp(struct lg_vcpu *vcpu)
+{
+	if (test_and_clear_bit(LG_MP_EV_INIT, &vcpu->mp_events))
+		lg_vcpu_init_event(vcpu);
+	if (test_and_clear_bit(LG_MP_EV_SIPI, &vcpu->mp_events) &&
+	    vcpu->mp_state == LG_MP_WAIT_SIPI)
+		lg_vcpu_sipi(vcpu, READ_ONCE(vcpu->sipi_vector));
 }
 
 /* On the vCPU thread: fold what others set into the APIC model. */
@@ -125,6 +153,8 @@ void lg_irq_sync(struct lg_vcpu *vcpu)
 
 	if (!atomic_xchg(&vcpu->kicked, 0))
 		return;
+	if (READ_ONCE(vcpu->mp_events))
+		lg_irq_sync_mp(vcpu);
 	for_each_set_bit(v, vcpu->irq_pending, 256)
 		if (test_and_clear_bit(v, vcpu->irq_pending))
 			lapic_set_irr(&vcpu->lapic, v);

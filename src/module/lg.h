@@ -21,7 +21,17 @@
 #include "string_io.h"
 #include "xstate.h"
 
-#define LG_MAX_VCPUS	1
+#define LG_MAX_VCPUS	64
+
+/* Where a vCPU is in the architectural start-up (SDM 8.4, "MP Init"). */
+enum lg_mp_state {
+	LG_MP_RUNNABLE,
+	LG_MP_WAIT_SIPI,	/* after INIT, or created as an AP */
+};
+
+/* lg_vcpu.mp_events: set by other vCPUs, handled by the vCPU's thread. */
+#define LG_MP_EV_INIT	0
+#define LG_MP_EV_SIPI	1	/* with @sipi_vector */
 
 struct lg_vm;
 
@@ -54,6 +64,11 @@ struct lg_vcpu {
 	struct mmio_insn pending_insn;
 	struct string_io pending_sio;
 	u64 pending_next_rip;
+
+	bool bsp;		/* the first vCPU: started by LG_CREATE_VCPU */
+	enum lg_mp_state mp_state;	/* the vCPU's thread's */
+	unsigned long mp_events;	/* LG_MP_EV_*, with @kicked */
+	u8 sipi_vector;
 
 	/* Interrupts: set from any context, folded into the APIC model. */
 	struct lg_lapic lapic;
@@ -137,6 +152,8 @@ void lg_inject_gp(struct lg_vcpu *vcpu);
 void lg_inject_ud(struct lg_vcpu *vcpu);
 void lg_inject_pf(struct lg_vcpu *vcpu, u32 err);
 void lg_skip(struct lg_vcpu *vcpu, unsigned int len);
+void lg_vcpu_init_event(struct lg_vcpu *vcpu);
+void lg_vcpu_sipi(struct lg_vcpu *vcpu, u8 vector);
 
 /* npt.c */
 int lg_npt_init(struct lg_vm *vm);

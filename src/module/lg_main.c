@@ -168,7 +168,7 @@ static int lg_create_vcpu(struct lg_vm *vm,
 	struct lg_vcpu_init init;
 	struct lg_vcpu *vcpu;
 	struct file *file;
-	int fd;
+	int fd, i;
 
 	if (copy_from_user(&init, arg, sizeof(init)))
 		return -EFAULT;
@@ -183,6 +183,12 @@ static int lg_create_vcpu(struct lg_vm *vm,
 	if (vm->nr_vcpus == LG_MAX_VCPUS) {
 		fd = -ENOSPC;
 		goto out;
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i]->lapic.id == init.apic_id) {
+			fd = -EEXIST;
+			goto out;
+		}
 	}
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
@@ -217,6 +223,8 @@ static int lg_check_extension(unsigned long cap)
 	case LG_CAP_IRQFD:
 	case LG_CAP_EXIT_STATS:
 		return 1;
+	case LG_CAP_MAX_VCPUS:
+		return LG_MAX_VCPUS;
 	default:
 		return 0;
 	}

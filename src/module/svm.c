@@ -307,19 +307,22 @@ static void lg_seg(struct vmcb_seg_lg *s, u16 sel, u16 attrib, u32 limit)
 				   .limit = limit, .base = 0 };
 }
 
-/* The 64-bit boot protocol's first state, per lguest.h. */
-static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
+/* DS and the other data segments alike, an empty LDT, a busy TSS. */
+static void lg_data_segs(struct lg_vmcb_save *s, u16 sel, u16 attrib, u32 limit)
+{
+	lg_seg(&s->ds, sel, attrib, limit);
+	s->es = s->ds;
+	s->ss = s->ds;
+	s->fs = s->ds;
+	s->gs = s->ds;
+	lg_seg(&s->ldtr, 0, 0x82, 0xffff);
+	lg_seg(&s->tr, 0, 0x8b, 0xffff);
+}
+
+/* What every vCPU intercepts, and the nested paging it runs under. */
+static void lg_vmcb_control_init(struct lg_vcpu *vcpu)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-
-	if ((init->efer & ~MSR_EFER_GUEST) || !(init->efer & EFER_LMA) ||
-	    (init->cr0 & (X86_CR0_PG | X86_CR0_PE)) != (X86_CR0_PG | X86_CR0_PE) ||
-	    !(init->cr4 & X86_CR4_PAE) || init->gdt_limit > 0xffff)
-		return -EINVAL;
-
-	if ((init->cr4 & ~lg_guest_cr4) || (init->cr0 & ~0xffffffffULL))
-		return -EINVAL;
 
 	c->intercept_cr = LG_ICPT_CR4_WRITE;	/* see lg_guest_cr4 */
 	c->intercept_dr = 0x000f000f;		/* DR0-3: lg_load_guest_dr() */
@@ -347,15 +350,83 @@ static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
 	c->nested_ctl = LG_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = vcpu->vm->npt_root_pa;
 	c->tsc_offset = vcpu->vm->tsc_offset;
+}
+
+/*
+ * What INIT leaves (SDM 9.1.1, as KVM's kvm_vcpu_reset() for an INIT):
+ * real mode at the reset vector, the registers, FPU and local APIC
+ * reset, nothing pending; the APIC keeps its id and mode, the MSRs stay.
+ * An AP then waits for a SIPI; the boot CPU runs on at the reset vector,
+ * where a PC has its firmware and our guests have none (KVM alike).
+ */
+void lg_vcpu_init_event(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+
+	lg_seg(&s->cs, 0xf000, 0x9b, 0xffff);
+	s->cs.base = 0xffff0000;
+	lg_data_segs(s, 0, 0x93, 0xffff);
+	s->gdtr.base = 0;
+	s->gdtr.limit = 0xffff;
+	s->idtr.base = 0;
+	s->idtr.limit = 0xffff;
+	s->cpl = 0;
+	s->efer = EFER_SVME;
+	s->cr0 = X86_CR0_ET;
+	s->cr2 = 0;
+	s->cr3 = 0;
+	s->cr4 = 0;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->rflags = 2;
+	s->rip = 0xfff0;
+	s->rsp = 0;
+	s->rax = 0;
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
+	memset(vcpu->dr, 0, sizeof(vcpu->dr));
+	memset(vcpu->fpu, 0, PAGE_SIZE);
+	lg_fpu_reset(vcpu);
+
+	c->event_inj = 0;
+	c->int_state = 0;
+	c->int_ctl = LG_V_INTR_MASKING;
+	c->intercept_misc1 &= ~LG_ICPT_VINTR;
+	bitmap_zero(vcpu->irq_pending, 256);
+	lapic_reset(&vcpu->lapic, vcpu->lapic.id);
+	lg_irq_timer_rearm(vcpu);
+	vcpu->pending = LG_PENDING_NONE;
+	atomic_set(&vcpu->tlb_flush, 1);
+	vcpu->mp_state = vcpu->bsp ? LG_MP_RUNNABLE : LG_MP_WAIT_SIPI;
+}
+
+/* A SIPI to a vCPU waiting for one: real mode at @vector << 12. */
+void lg_vcpu_sipi(struct lg_vcpu *vcpu, u8 vector)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+
+	lg_seg(&s->cs, vector << 8, 0x9b, 0xffff);
+	s->cs.base = (u64)vector << 12;
+	s->rip = 0;
+	vcpu->mp_state = LG_MP_RUNNABLE;
+}
+
+/* The 64-bit boot protocol's first state, per lguest.h. */
+static int lg_vmcb_boot_state(struct lg_vcpu *vcpu,
+			      const struct lg_vcpu_init *init)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+
+	if ((init->efer & ~MSR_EFER_GUEST) || !(init->efer & EFER_LMA) ||
+	    (init->cr0 & (X86_CR0_PG | X86_CR0_PE)) != (X86_CR0_PG | X86_CR0_PE) ||
+	    !(init->cr4 & X86_CR4_PAE) || init->gdt_limit > 0xffff)
+		return -EINVAL;
+
+	if ((init->cr4 & ~lg_guest_cr4) || (init->cr0 & ~0xffffffffULL))
+		return -EINVAL;
 
 	lg_seg(&s->cs, 0x10, 0xa9b, 0xffffffff);	/* 64-bit code */
-	lg_seg(&s->ds, 0x18, 0xc93, 0xffffffff);	/* flat data */
-	s->es = s->ds;
-	s->ss = s->ds;
-	s->fs = s->ds;
-	s->gs = s->ds;
-	lg_seg(&s->ldtr, 0, 0x82, 0xffff);
-	lg_seg(&s->tr, 0, 0x8b, 0xffff);
+	lg_data_segs(s, 0x18, 0xc93, 0xffffffff);	/* flat data */
 	s->gdtr.base = init->gdt_base;
 	s->gdtr.limit = init->gdt_limit;
 	s->idtr.limit = 0xffff;
@@ -369,10 +440,17 @@ static int lg_vmcb_init(struct lg_vcpu *vcpu, const struct lg_vcpu_init *init)
 	s->rflags = 2;
 	s->rip = init->rip;
 	s->rsp = init->rsp;
-	s->g_pat = 0x0007040600070406ULL;
 	vcpu->regs[6] = init->rsi;
 	lg_fpu_reset(vcpu);
 	return 0;
+}
+
+/* An application processor's init is all zero but for its APIC id. */
+static bool lg_init_is_ap(const struct lg_vcpu_init *init)
+{
+	struct lg_vcpu_init ap = { .apic_id = init->apic_id };
+
+	return !memcmp(init, &ap, sizeof(ap));
 }
 
 struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init)
@@ -396,11 +474,21 @@ struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init
 		goto fail;
 	vcpu->vmcb_pa = virt_to_phys(vcpu->vmcb);
 	vcpu->host_save_pa = virt_to_phys(vcpu->host_save);
-	ret = lg_vmcb_init(vcpu, init);
-	if (ret)
-		goto fail;
+	lg_vmcb_control_init(vcpu);
+	vcpu->vmcb->save.g_pat = 0x0007040600070406ULL;
 	lg_irq_init(vcpu);
 	lapic_reset(&vcpu->lapic, init->apic_id);
+	vcpu->bsp = !vm->nr_vcpus;	/* before lg_vcpu_init_event() */
+	if (vcpu->bsp) {
+		ret = lg_vmcb_boot_state(vcpu, init);
+		if (ret)
+			goto fail;
+	} else if (lg_init_is_ap(init)) {
+		lg_vcpu_init_event(vcpu);
+	} else {
+		ret = -EINVAL;
+		goto fail;
+	}
 	return vcpu;
 fail:
 	free_page((unsigned long)vcpu->vmcb);
@@ -778,21 +866,39 @@ static int lg_exit_io(struct lg_vcpu *vcpu)
 	return 1;
 }
 
-/* HLT: sleep until an interrupt is due; with IF=0 nothing ever will. */
+/*
+ * HLT: sleep until an interrupt is due.  With IF=0 only an INIT can wake
+ * a CPU: that is how Linux parks an application processor it takes
+ * offline or stops; on the boot CPU, it is how the guest powers off.
+ */
 static int lg_exit_hlt(struct lg_vcpu *vcpu)
 {
+	bool irq_off = !(vcpu->vmcb->save.rflags & X86_EFLAGS_IF);
+
 	lg_skip_intercepted(vcpu, 1);
+	if (irq_off && vcpu->bsp) {
+		vcpu->run->exit_reason = LG_EXIT_POWEROFF;
+		return 1;
+	}
 	for (;;) {
 		lg_irq_sync(vcpu);
-		if (lapic_pending_vector(&vcpu->lapic) >= 0)
+		if (vcpu->mp_state != LG_MP_RUNNABLE ||
+		    (!irq_off && lapic_pending_vector(&vcpu->lapic) >= 0))
 			return 0;
-		if (!(vcpu->vmcb->save.rflags & X86_EFLAGS_IF)) {
-			vcpu->run->exit_reason = LG_EXIT_POWEROFF;
-			return 1;
-		}
 		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
 			return -EINTR;
 	}
+}
+
+/* An AP before its SIPI, or a vCPU after an INIT: nothing runs. */
+static int lg_wait_sipi(struct lg_vcpu *vcpu)
+{
+	while (vcpu->mp_state == LG_MP_WAIT_SIPI) {
+		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
+			return -EINTR;
+		lg_irq_sync(vcpu);
+	}
+	return 0;
 }
 
 static int lg_exit_npf(struct lg_vcpu *vcpu)
@@ -1005,6 +1111,10 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 		}
 		cond_resched();
 		lg_irq_sync(vcpu);
+		if (vcpu->mp_state == LG_MP_WAIT_SIPI) {
+			ret = lg_wait_sipi(vcpu);
+			continue;
+		}
 		lg_irq_inject(vcpu);
 		ret = lg_svm_enter(vcpu);
 		if (ret > 0) {

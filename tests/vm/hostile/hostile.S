@@ -21,6 +21,10 @@
 #define USER_DS		0x23
 #define USER_CS		0x2b
 #define TSS_SEL		0x30
+#define CODE32_SEL	0x40
+#define CODE16_SEL	0x48
+#define DATA16_SEL	0x50
+#define MODES16_AT	0x7000	/* case 35's real-mode code */
 
 	.text
 	.globl _start
@@ -278,6 +282,84 @@ _start:
 	jne fail
 	mov $42, %al
 	jmp report
+#elif CASE == 35	/* long mode to 32-bit, 16-bit and real mode, and back */
+	lea modes16(%rip), %rsi		/* real mode runs below 1 MiB */
+	mov $MODES16_AT, %edi
+	mov $(modes16_end - modes16), %ecx
+	rep movsb
+	push $CODE32_SEL
+	lea modes32(%rip), %rax
+	push %rax
+	lretq				/* compatibility mode */
+	.code32
+modes32:
+	mov %cr0, %eax			/* paging off: long mode ends */
+	and $0x7fffffff, %eax
+	mov %eax, %cr0
+	mov $0xc0000080, %ecx		/* EFER.LME off */
+	rdmsr
+	and $~0x100, %eax
+	wrmsr
+	mov %cr4, %eax			/* PAE off: lg emulates this move */
+	and $~0x20, %eax
+	mov %eax, %cr4
+	ljmp $CODE16_SEL, $MODES16_AT	/* 16-bit protected mode */
+back32:
+	mov $KERNEL_DS, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	mov %cr4, %eax			/* PAE on, emulated again */
+	or $0x20, %eax
+	mov %eax, %cr4
+	mov $0xc0000080, %ecx
+	rdmsr
+	or $0x100, %eax
+	wrmsr
+	mov %cr0, %eax			/* paging on: long mode again */
+	or $0x80000000, %eax
+	mov %eax, %cr0
+	ljmp $KERNEL_CS, $back64
+	.code64
+back64:
+	mov $92, %r12d
+	cmpw $0x5678, 0x6000		/* what real mode wrote */
+	jne fail
+	mov $42, %al
+	jmp report
+
+	.code16
+modes16:
+	mov $DATA16_SEL, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov %cr0, %eax			/* real mode */
+	and $~1, %eax
+	mov %eax, %cr0
+	ljmp $0, $(MODES16_AT + real16 - modes16)
+real16:
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov $0x6ff0, %sp
+	pushw $0x5678			/* the stack and memory, 16-bit */
+	popw %bx
+	mov %bx, 0x6000
+	mov %cr0, %eax			/* protected mode, 32-bit code */
+	or $1, %eax
+	mov %eax, %cr0
+	ljmpl $CODE32_SEL, $back32
+modes16_end:
+	.code64
+#elif CASE == 36	/* INIT to itself: the boot CPU restarts at 0xfffffff0 */
+	mov $0x1b, %ecx			/* IA32_APIC_BASE: x2APIC on */
+	rdmsr
+	or $0xc00, %eax
+	wrmsr
+	mov $0x830, %ecx		/* the ICR: INIT, asserted, to APIC 0 */
+	mov $0x4500, %eax
+	xor %edx, %edx
+	wrmsr
 #else
 #error CASE
 #endif
@@ -427,6 +509,9 @@ gdt:
 gdt_tss:
 	.quad 0				/* 0x30: the TSS, 16 bytes */
 	.quad 0
+	.quad 0x00cf9b000000ffff	/* 0x40: 32-bit code, DPL 0 */
+	.quad 0x00009b000000ffff	/* 0x48: 16-bit code, base 0 */
+	.quad 0x000093000000ffff	/* 0x50: 16-bit data, base 0 */
 gdt_end:
 gdt_ptr:
 	.word gdt_end - gdt - 1

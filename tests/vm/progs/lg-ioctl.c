@@ -114,12 +114,12 @@ static void vm_close(struct vm *vm)
 
 static int errors(void)
 {
-	struct lg_vcpu_init init;
+	struct lg_vcpu_init init, ap;
 	struct lg_interrupt irq;
 	struct lg_memory m;
 	struct vm vm = { 0 };
 	uint8_t *ram;
-	int fd, ret;
+	int fd, ret, i, ok;
 	pid_t pid;
 
 	fd = open("/dev/lguest", O_RDWR | O_CLOEXEC);
@@ -159,7 +159,19 @@ static int errors(void)
 	init.apic_id = 0;
 	ret = ioctl(fd, LG_CREATE_VCPU, &init);
 	check("create-vcpu", ret >= 0);
-	check("second-vcpu-enospc", fails_with(fd, LG_CREATE_VCPU, &init, ENOSPC));
+	/* Later vCPUs are application processors: only an apic_id. */
+	init.apic_id = 1;
+	check("ap-with-state-einval", fails_with(fd, LG_CREATE_VCPU, &init, EINVAL));
+	memset(&ap, 0, sizeof(ap));
+	check("ap-same-apic-id-eexist", fails_with(fd, LG_CREATE_VCPU, &ap, EEXIST));
+	check("max-vcpus-64", ioctl(fd, LG_CHECK_EXTENSION, LG_CAP_MAX_VCPUS) == 64);
+	for (i = 1, ok = 1; i < 64; i++) {
+		ap.apic_id = i;
+		ok &= ioctl(fd, LG_CREATE_VCPU, &ap) >= 0;
+	}
+	check("aps-created", ok);
+	ap.apic_id = 64;
+	check("vcpu-65-enospc", fails_with(fd, LG_CREATE_VCPU, &ap, ENOSPC));
 	check("set-memory-after-vcpu-ebusy", fails_with(fd, LG_SET_MEMORY, &m, EBUSY));
 	check("run-with-arg-enotty", fails_with(ret, LG_RUN, (void *)1, ENOTTY));
 	check("mmap-offset-einval",
@@ -171,7 +183,7 @@ static int errors(void)
 
 	irq = (struct lg_interrupt){ 0, 15 };
 	check("vector-below-16-einval", fails_with(fd, LG_INTERRUPT, &irq, EINVAL));
-	irq = (struct lg_interrupt){ 7, 32 };
+	irq = (struct lg_interrupt){ 200, 32 };
 	check("unknown-apic-enoent", fails_with(fd, LG_INTERRUPT, &irq, ENOENT));
 
 	/* Another process, even a child sharing the fd, may not drive it. */

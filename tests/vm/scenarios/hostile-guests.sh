@@ -8,7 +8,11 @@
 # #UD for VMRUN, INVLPGA and AVX; #GP for an unknown MSR, RDPMC, clearing
 # EFER.LME in long mode, and CR4 bits whose state lg does not switch
 # (OSXSAVE on this test VM's CPU, which has no XSAVE); #DB reflected to
-# them.  WBINVD runs and allowed CR4 writes go through.  The host kernel
+# them.  WBINVD runs and allowed CR4 writes go through.  A guest goes from
+# long mode through 32-bit and 16-bit protected mode to real mode and
+# back, with lg emulating its moves to CR4 in 32-bit code; one that sends
+# itself an INIT restarts at the reset vector, where it has no firmware,
+# and is stopped.  The host kernel
 # is none the worse (no oops, lg still works).
 # also-on: debug sid
 # needs: launcher hostile guest-kernel guest-test
@@ -51,6 +55,8 @@ exits rep-insl-both-directions 16 42
 exits outs-from-kernel-page-pf 17 114
 exits rdpmc-gp 18 113
 exits efer-lme-clear-gp 24 113
+exits cpu-modes-round-trip 35 42
+exits init-to-boot-cpu 36 3 "executed code at 0xfffffff0"
 
 # A host breakpoint counts every write while a guest exits again and
 # again on the same CPU (each #VMEXIT disables DR7).  Guests' own
