@@ -7,6 +7,7 @@
 #ifndef LG_LAUNCHER_H
 #define LG_LAUNCHER_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,9 @@
 #define EXIT_BAD_INPUT		1
 #define EXIT_HOST_ERROR		2
 #define EXIT_GUEST_CRASH	3
+
+/* vCPUs a guest may have: as many as the MP table holds. */
+#define LG_LAUNCH_MAX_VCPUS	MPTABLE_MAX_CPUS
 
 __attribute__((noreturn, format(printf, 2, 3)))
 static inline void die(int status, const char *fmt, ...)
@@ -58,14 +62,16 @@ void vm_open(void);
 int vm_fd(void);
 /* Whether vm_request_exit() was called, and with which status. */
 int vm_exit_requested(int *status);
-/* The thread vm_request_exit() kicks out of LG_RUN. */
-void vm_set_vcpu_thread(void);
+/* The threads vm_request_exit() and vm_kick_vcpus() get out of LG_RUN. */
+void vm_add_vcpu_thread(pthread_t thread);
+void vm_kick_vcpus(void);
 
 /* Explains a failed open or ioctl on the module in one line; dies. */
 __attribute__((noreturn))
 void die_host(const char *what, int err);
 
-void vcpu_create(const struct lg_vcpu_init *init);
+/* The boot CPU in @init's state, then @nr - 1 application processors. */
+void vcpu_create(const struct lg_vcpu_init *init, unsigned int nr);
 /* Runs the guest until it stops; returns lguest-launch's exit status. */
 int vcpu_run(void);
 void vcpu_print_stats(void);

@@ -34,7 +34,6 @@
  */
 #define DEFAULT_CMDLINE	"console=ttyS0 reboot=k panic=-1 acpi=off"
 #define DEFAULT_MEM	(256ULL << 20)
-#define NR_VCPUS	1	/* the MP table, the IOAPIC id and LG_CREATE_VCPU agree */
 #define MAX_DISKS	8
 #define MAX_NICS	4
 
@@ -47,6 +46,7 @@
 
 struct options {
 	uint64_t mem;
+	unsigned int cpus;
 	const char *kernel;
 	const char *initrd;
 	const char *append;
@@ -64,6 +64,7 @@ static void usage(FILE *out)
 		"Boot KERNEL (an x86-64 bzImage or vmlinux) as a guest of the lg module.\n"
 		"Without KERNEL, boot the default guest in " LG_DATADIR ".\n"
 		"\n"
+		"  -c, --cpus N        virtual CPUs (default 1, at most %d)\n"
 		"  -m, --memory SIZE   guest RAM, with suffix K, M or G (default 256M, at least 32M)\n"
 		"  -i, --initrd FILE   initial ramdisk\n"
 		"  -a, --append ARGS   add to the kernel command line:\n"
@@ -91,7 +92,21 @@ static void usage(FILE *out)
 		"the debug-exit port if it did, 1 for bad usage or input, 2 for a problem\n"
 		"with the host (/dev/lguest, the lg module, AMD-V), 3 when the guest\n"
 		"crashed (panic, triple fault, or stopped by the module), 128+N on\n"
-		"signal N.\n");
+		"signal N.\n", LG_LAUNCH_MAX_VCPUS);
+}
+
+static void parse_cpus_option(const char *arg, unsigned int *cpus)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n < 1 ||
+	    n > LG_LAUNCH_MAX_VCPUS)
+		die(EXIT_BAD_INPUT, "bad vCPU count '%s': give 1 to %d, e.g. -c 2",
+		    arg, LG_LAUNCH_MAX_VCPUS);
+	*cpus = n;
 }
 
 static void parse_mem_option(const char *arg, uint64_t *mem)
@@ -116,6 +131,7 @@ static void parse_mem_option(const char *arg, uint64_t *mem)
 static void parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
+		{ "cpus", required_argument, NULL, 'c' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "append", required_argument, NULL, 'a' },
@@ -131,9 +147,13 @@ static void parse_options(int argc, char **argv, struct options *opt)
 
 	memset(opt, 0, sizeof(*opt));
 	opt->mem = DEFAULT_MEM;
+	opt->cpus = 1;
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":m:i:a:d:n:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:m:i:a:d:n:vhV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			parse_cpus_option(optarg, &opt->cpus);
+			break;
 		case 'm':
 			parse_mem_option(optarg, &opt->mem);
 			break;
@@ -261,7 +281,7 @@ static void write_boot_data(const struct options *opt,
 	if (n < 0 || (size_t)n >= sizeof(cmdline))
 		die(EXIT_BAD_INPUT, "kernel command line too long (-a)");
 	if (zero_page_setup(ram, kernel, cmdline, initrd_addr, initrd_size) ||
-	    mptable_setup(ram, NR_VCPUS))
+	    mptable_setup(ram, opt->cpus))
 		die(EXIT_BAD_INPUT, "%s", boot_error());
 	if (opt->verbose)
 		fprintf(stderr, "lguest-launch: %lluM of RAM, command line \"%s\"\n",
@@ -278,7 +298,7 @@ static void devices_init(const struct options *opt)
 {
 	unsigned int i;
 
-	if (ioapic_init(NR_VCPUS) || serial_init(-1, STDOUT_FILENO) ||
+	if (ioapic_init(opt->cpus) || serial_init(-1, STDOUT_FILENO) ||
 	    i8042_init() || rtc_init() || debug_exit_init() || pci_init() ||
 	    pvpanic_init(SLOT_PVPANIC) ||
 	    virtio_console_init(SLOT_CONSOLE, STDIN_FILENO, STDOUT_FILENO) ||
@@ -314,7 +334,7 @@ int main(int argc, char **argv)
 	vm_open();
 	signals_setup();
 	devices_init(&opt);
-	vcpu_create(&boot_cpu);
+	vcpu_create(&boot_cpu, opt.cpus);
 	term_setup();
 	if (serial_start())
 		die(EXIT_HOST_ERROR, "cannot start reading the console input");

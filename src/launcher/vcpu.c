@@ -29,29 +29,51 @@
 #include "launcher.h"
 #include "vm.h"
 
-static struct {
+struct vcpu {
 	int fd;
 	struct lg_run *run;
 	pthread_t thread;
-} vcpu = { .fd = -1 };
+};
+
+/* Filled before any vCPU runs; the signal handler reads them. */
+static struct vcpu vcpus[LG_LAUNCH_MAX_VCPUS];
+static unsigned int nr_vcpus;
 
 static volatile sig_atomic_t term_signal;
 static struct termios term_saved;
 static int term_raw;
 
-void vcpu_create(const struct lg_vcpu_init *init)
+static void vcpu_add(const struct lg_vcpu_init *init)
 {
+	struct vcpu *v = &vcpus[nr_vcpus];
 	void *page;
 
-	vcpu.fd = ioctl(vm_fd(), LG_CREATE_VCPU, init);
-	if (vcpu.fd < 0)
+	v->fd = ioctl(vm_fd(), LG_CREATE_VCPU, init);
+	if (v->fd < 0)
 		die_host("cannot start the guest (LG_CREATE_VCPU)", errno);
-	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu.fd, 0);
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (page == MAP_FAILED)
 		die_host("cannot map the vCPU's run page", errno);
-	vcpu.run = page;
-	vcpu.thread = pthread_self();
-	vm_set_vcpu_thread();
+	v->run = page;
+	__atomic_store_n(&nr_vcpus, nr_vcpus + 1, __ATOMIC_RELEASE);
+}
+
+void vcpu_create(const struct lg_vcpu_init *init, unsigned int nr)
+{
+	int max = ioctl(vm_fd(), LG_CHECK_EXTENSION, LG_CAP_MAX_VCPUS);
+	unsigned int i;
+
+	if (max <= 0)
+		max = 1;
+	if (nr > (unsigned int)max)
+		die(EXIT_HOST_ERROR, "this lg module runs at most %d vCPU%s per guest — use -c %d, or install a newer lguest",
+		    max, max == 1 ? "" : "s", max);
+	vcpu_add(init);
+	for (i = 1; i < nr; i++) {
+		struct lg_vcpu_init ap = { .apic_id = i };
+
+		vcpu_add(&ap);
+	}
 }
 
 /*
@@ -115,9 +137,10 @@ static void vcpu_print_error(const struct lg_run *run)
 		reason[0] ? reason : "(no reason given)");
 }
 
-int vcpu_run(void)
+/* One vCPU's loop; returns lguest-launch's exit status. */
+static int vcpu_loop(struct vcpu *v)
 {
-	struct lg_run *run = vcpu.run;
+	struct lg_run *run = v->run;
 	int status;
 
 	for (;;) {
@@ -130,7 +153,7 @@ int vcpu_run(void)
 			return 128 + term_signal;
 		if (vm_exit_requested(&status))
 			return status;
-		if (ioctl(vcpu.fd, LG_RUN, 0) < 0) {
+		if (ioctl(v->fd, LG_RUN, 0) < 0) {
 			if (errno != EINTR && errno != EAGAIN)
 				die_host("LG_RUN", errno);
 			continue;
@@ -164,6 +187,37 @@ bad_record:
 	return EXIT_HOST_ERROR;
 }
 
+/* Whichever vCPU stops first decides the status and stops the others. */
+static void *vcpu_thread(void *arg)
+{
+	vm_request_exit(vcpu_loop(arg));
+	return NULL;
+}
+
+int vcpu_run(void)
+{
+	unsigned int i;
+	int err, status;
+
+	vcpus[0].thread = pthread_self();
+	vm_add_vcpu_thread(vcpus[0].thread);
+	for (i = 1; i < nr_vcpus; i++) {
+		err = pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]);
+		if (err) {
+			fprintf(stderr, "lguest-launch: cannot start a thread for vCPU %u: %s\n",
+				i, strerror(err));
+			vm_request_exit(EXIT_HOST_ERROR);
+			break;
+		}
+		vm_add_vcpu_thread(vcpus[i].thread);
+	}
+	vcpu_thread(&vcpus[0]);
+	while (--i > 0)
+		pthread_join(vcpus[i].thread, NULL);
+	vm_exit_requested(&status);
+	return status;
+}
+
 void vcpu_print_stats(void)
 {
 	static const char *const kind[LG_STAT_NR] = {
@@ -173,35 +227,43 @@ void vcpu_print_stats(void)
 		[LG_STAT_MSR] = "MSR", [LG_STAT_CPUID] = "CPUID", [LG_STAT_APIC] = "APIC",
 		[LG_STAT_IRQ_WINDOW] = "interrupt window", [LG_STAT_OTHER] = "other",
 	};
-	unsigned int i;
+	unsigned long long exits = 0, user = 0, by_kind[LG_STAT_NR] = { 0 };
+	unsigned int i, k;
 
-	if (!vcpu.run)
+	if (!nr_vcpus)
 		return;
-	fprintf(stderr, "lguest-launch: %llu exits, %llu of them to the launcher\n",
-		(unsigned long long)vcpu.run->stat_exits,
-		(unsigned long long)vcpu.run->stat_user_exits);
+	for (i = 0; i < nr_vcpus; i++) {
+		exits += vcpus[i].run->stat_exits;
+		user += vcpus[i].run->stat_user_exits;
+		for (k = 0; k < LG_STAT_NR; k++)
+			by_kind[k] += vcpus[i].run->stat_kind[k];
+	}
+	fprintf(stderr, "lguest-launch: %llu exits, %llu of them to the launcher (%u vCPU%s)\n",
+		exits, user, nr_vcpus, nr_vcpus == 1 ? "" : "s");
 	if (ioctl(vm_fd(), LG_CHECK_EXTENSION, LG_CAP_EXIT_STATS) <= 0)
 		return;
 	fputs("lguest-launch: exits by kind:", stderr);
-	for (i = 0; i < LG_STAT_NR; i++)
-		if (kind[i] && vcpu.run->stat_kind[i])
-			fprintf(stderr, " %s %llu", kind[i],
-				(unsigned long long)vcpu.run->stat_kind[i]);
+	for (k = 0; k < LG_STAT_NR; k++)
+		if (kind[k] && by_kind[k])
+			fprintf(stderr, " %s %llu", kind[k], by_kind[k]);
 	fputc('\n', stderr);
 }
 
 /*
- * A process-wide signal may land on any thread; only the vCPU thread's
- * LG_RUN needs interrupting, so other threads pass it on.
+ * A process-wide signal may land on any thread; every vCPU's LG_RUN
+ * needs interrupting, so the thread that got it passes it on.  SIGUSR1
+ * is that kick itself.
  */
 static void on_signal(int sig)
 {
+	unsigned int i, n = __atomic_load_n(&nr_vcpus, __ATOMIC_ACQUIRE);
+
 	if (sig != SIGUSR1)
 		term_signal = sig;
-	if (vcpu.run)
-		__atomic_store_n(&vcpu.run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-	if (vcpu.fd >= 0 && !pthread_equal(pthread_self(), vcpu.thread))
-		pthread_kill(vcpu.thread, SIGUSR1);
+	for (i = 0; i < n; i++)
+		__atomic_store_n(&vcpus[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (sig != SIGUSR1)
+		vm_kick_vcpus();
 }
 
 void signals_setup(void)

@@ -36,8 +36,8 @@ static struct {
 	uint64_t low_size, high_size;
 	bool ioeventfd;			/* the module has LG_CAP_IOEVENTFD */
 	bool irqfd;			/* and LG_CAP_IRQFD */
-	pthread_t vcpu_thread;
-	int have_vcpu_thread;
+	pthread_t vcpu_threads[LG_LAUNCH_MAX_VCPUS];
+	atomic_uint nr_vcpu_threads;
 	atomic_int exit_claimed;	/* the first request wins */
 	atomic_int exit_requested;
 	atomic_int exit_status;
@@ -280,16 +280,27 @@ fallback:
 	vm_interrupt(dest, vector);
 }
 
-void vm_set_vcpu_thread(void)
+void vm_add_vcpu_thread(pthread_t thread)
 {
-	vm.vcpu_thread = pthread_self();
-	vm.have_vcpu_thread = 1;
+	unsigned int n = atomic_load(&vm.nr_vcpu_threads);
+
+	vm.vcpu_threads[n] = thread;
+	atomic_store(&vm.nr_vcpu_threads, n + 1);
+}
+
+/* SIGUSR1 (handled, without SA_RESTART) to every vCPU thread but ours. */
+void vm_kick_vcpus(void)
+{
+	unsigned int i, n = atomic_load(&vm.nr_vcpu_threads);
+
+	for (i = 0; i < n; i++)
+		if (!pthread_equal(pthread_self(), vm.vcpu_threads[i]))
+			pthread_kill(vm.vcpu_threads[i], SIGUSR1);
 }
 
 /*
- * Usually called by a device on the vCPU thread, which checks after every
- * exit.  From another thread, SIGUSR1 (handled, without SA_RESTART) gets
- * the vCPU out of LG_RUN with EINTR.
+ * From a device or a vCPU thread.  Each vCPU thread checks after every
+ * exit; the others are kicked out of LG_RUN with EINTR.
  */
 void vm_request_exit(int status)
 {
@@ -297,8 +308,7 @@ void vm_request_exit(int status)
 		return;
 	atomic_store(&vm.exit_status, status);
 	atomic_store(&vm.exit_requested, 1);
-	if (vm.have_vcpu_thread && !pthread_equal(pthread_self(), vm.vcpu_thread))
-		pthread_kill(vm.vcpu_thread, SIGUSR1);
+	vm_kick_vcpus();
 }
 
 int vm_exit_requested(int *status)

@@ -31,6 +31,26 @@ spin)
 	echo "LGGUEST spinning"
 	while :; do :; done
 	;;
+smp)
+	# Every CPU runs a job pinned to it; cpu1 goes offline and back.
+	# The kernel's messages about it would cut into these lines.
+	echo 1 >/proc/sys/kernel/printk
+	n=$(nproc)
+	echo "LGGUEST nproc $n"
+	c=0
+	while [ $c -lt "$n" ]; do
+		taskset -c $c sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done
+			echo "LGGUEST ran-on $1 $(cut -d" " -f39 /proc/self/stat)"' sh $c &
+		c=$((c + 1))
+	done
+	wait
+	echo 0 >/sys/devices/system/cpu/cpu1/online
+	echo "LGGUEST online-after-offline $(cat /sys/devices/system/cpu/online)"
+	echo 1 >/sys/devices/system/cpu/cpu1/online
+	echo "LGGUEST online-after-online $(cat /sys/devices/system/cpu/online)"
+	echo "LGGUEST cpu1-again $(taskset -c 1 cut -d" " -f39 /proc/self/stat)"
+	reboot -f
+	;;
 wait)
 	echo "LGGUEST waiting"
 	sleep "${LGTEST_WAIT:-5}"
