@@ -61,7 +61,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: lguest-launch [OPTIONS] [KERNEL]\n"
-		"Boot KERNEL (an x86-64 bzImage or vmlinux) as a guest of the lg module.\n"
+		"Boot KERNEL (an x86-64 bzImage or vmlinux, or a multiboot kernel) as a\n"
+		"guest of the lg module.\n"
 		"Without KERNEL, boot the default guest in " LG_DATADIR ".\n"
 		"\n"
 		"  -c, --cpus N        virtual CPUs (default 1, at most %d)\n"
@@ -89,7 +90,8 @@ static void usage(FILE *out)
 		"virtio entropy source.\n"
 		"\n"
 		"Exit status: 0 when the guest powers off or reboots, the value it wrote to\n"
-		"the debug-exit port if it did, 1 for bad usage or input, 2 for a problem\n"
+		"the debug-exit port (0x501) if it did, or (V << 1) | 1 for a V written\n"
+		"to QEMU's isa-debug-exit (0xf4), 1 for bad usage or input, 2 for a problem\n"
 		"with the host (/dev/lguest, the lg module, AMD-V), 3 when the guest\n"
 		"crashed (panic, triple fault, or stopped by the module), 128+N on\n"
 		"signal N.\n", LG_LAUNCH_MAX_VCPUS);
@@ -234,6 +236,7 @@ static void load_kernel(const struct options *opt, const struct guest_ram *ram,
 	free(file);
 	if (opt->verbose)
 		fprintf(stderr, "lguest-launch: %s %s at %#llx-%#llx, entry %#llx\n",
+			kernel->is_multiboot ? "multiboot kernel" :
 			kernel->is_elf ? "vmlinux" : "bzImage", opt->kernel,
 			(unsigned long long)kernel->load_addr,
 			(unsigned long long)kernel->end,
@@ -268,20 +271,30 @@ static uint64_t load_initrd(const struct options *opt,
 	return size;
 }
 
+/*
+ * A Linux kernel gets our command line and boot_params; a multiboot one,
+ * as from QEMU, its file name and -a, and the multiboot information with
+ * the initrd as its module.  Both get the MP table.
+ */
 static void write_boot_data(const struct options *opt,
 			    const struct guest_ram *ram,
 			    const struct kernel_image *kernel,
 			    uint64_t initrd_addr, uint64_t initrd_size)
 {
+	const char *base = kernel->is_multiboot ? opt->kernel : DEFAULT_CMDLINE;
 	char cmdline[LAYOUT_CMDLINE_MAX];
-	int n;
+	int n, err;
 
-	n = snprintf(cmdline, sizeof(cmdline), "%s%s%s", DEFAULT_CMDLINE,
+	n = snprintf(cmdline, sizeof(cmdline), "%s%s%s", base,
 		     opt->append ? " " : "", opt->append ? opt->append : "");
 	if (n < 0 || (size_t)n >= sizeof(cmdline))
 		die(EXIT_BAD_INPUT, "kernel command line too long (-a)");
-	if (zero_page_setup(ram, kernel, cmdline, initrd_addr, initrd_size) ||
-	    mptable_setup(ram, opt->cpus))
+	if (kernel->is_multiboot)
+		err = multiboot_info_setup(ram, cmdline, initrd_addr, initrd_size,
+					   opt->initrd ? opt->initrd : "");
+	else
+		err = zero_page_setup(ram, kernel, cmdline, initrd_addr, initrd_size);
+	if (err || mptable_setup(ram, opt->cpus))
 		die(EXIT_BAD_INPUT, "%s", boot_error());
 	if (opt->verbose)
 		fprintf(stderr, "lguest-launch: %lluM of RAM, command line \"%s\"\n",
@@ -329,7 +342,10 @@ int main(int argc, char **argv)
 	load_kernel(&opt, &ram, &kernel);
 	initrd_size = load_initrd(&opt, &ram, &kernel, &initrd_addr);
 	write_boot_data(&opt, &ram, &kernel, initrd_addr, initrd_size);
-	long_mode_setup(&ram, kernel.entry, &boot_cpu);
+	if (kernel.is_multiboot)
+		multiboot_entry_setup(&ram, kernel.entry, &boot_cpu);
+	else
+		long_mode_setup(&ram, kernel.entry, &boot_cpu);
 
 	vm_open();
 	signals_setup();

@@ -194,7 +194,7 @@ static void boot_cpu_state_follows_the_64bit_boot_protocol(void **state)
 	assert_true(init.cr4 & (1ULL << 5));	/* PAE */
 	assert_int_equal(init.efer & 0x500, 0x500);	/* LME, LMA */
 	assert_int_equal(init.gdt_base, LAYOUT_GDT);
-	assert_int_equal(init.gdt_limit, 31);
+	assert_int_equal(init.gdt_limit, 39);
 	assert_int_equal(init.apic_id, 0);
 	assert_true(init.rsp > LAYOUT_PD + 4 * 4096 && init.rsp <= LAYOUT_CMDLINE);
 	/* __BOOT_CS: present, code, L; __BOOT_DS: present, writable data. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The debug-exit port: whatever width the guest writes, the launcher is
- * asked to exit with the low byte.
+ * asked to exit with the low byte.  QEMU's isa-debug-exit at 0xf4-0xf7:
+ * with (V << 1) | 1, of what the exit status can hold.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,12 +47,30 @@ static void test_read_and_neighbours(void **state)
 	assert_int_equal(test_exit_count(), 0);
 }
 
+static void test_isa_debug_exit(void **state)
+{
+	test_out(ISA_DEBUG_EXIT_PORT, 4, 0);
+	assert_int_equal(test_exit_status(), 1);
+	test_out(ISA_DEBUG_EXIT_PORT, 1, 21);
+	assert_int_equal(test_exit_status(), 43);
+	test_out(ISA_DEBUG_EXIT_PORT, 4, 0x80000081);
+	assert_int_equal(test_exit_status(), 3);
+	test_out(ISA_DEBUG_EXIT_PORT + 3, 1, 2);
+	assert_int_equal(test_exit_status(), 5);
+	assert_int_equal(test_exit_count(), 4);
+	assert_int_equal(test_in(ISA_DEBUG_EXIT_PORT, 4), 0xffffffff);
+	test_out(ISA_DEBUG_EXIT_PORT + 4, 1, 1);
+	test_out(ISA_DEBUG_EXIT_PORT - 1, 1, 1);
+	assert_int_equal(test_exit_count(), 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_byte, setup),
 		cmocka_unit_test_setup(test_wide_writes, setup),
 		cmocka_unit_test_setup(test_read_and_neighbours, setup),
+		cmocka_unit_test_setup(test_isa_debug_exit, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -424,6 +424,7 @@ vm_need_guest_test() {
 		return 1
 	fi
 	if ! out=$("$LG_REPO/guest/build-initramfs" --add "$VM_DIR/guest/test.sh:/test.sh" \
+			--add "$VM_BUILD/progs/avx-check:/bin/avx-check" \
 			2>"$VM_BUILD/guest-test.log") || [ ! -f "$(printf '%s\n' "$out" | tail -n 1)" ]; then
 		VM_NEED_ERR="guest/build-initramfs failed (log: $VM_BUILD/guest-test.log)"
 		return 1
@@ -433,6 +434,27 @@ vm_need_guest_test() {
 }
 # Tiny misbehaving guests, one ELF "vmlinux" per CASE of
 # tests/vm/hostile/hostile.S, at /hostile/caseN.
+# The multiboot test kernel (tests/vm/multiboot/mbtest.c), at
+# /multiboot/mbtest.elf (a 32-bit ELF) and /multiboot/mbtest.bin (a flat
+# image the header's address fields place).
+vm_need_multiboot() {
+	local out=$VM_BUILD/multiboot src=$VM_DIR/multiboot
+	local cc=(gcc -m32 -ffreestanding -fno-pic -no-pie -fno-stack-protector
+		  -nostdlib -static -O2 -Wall -Wextra -Werror
+		  -Wl,-T,"$src/mbtest.ld" -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
+	if [ ! -d "$out" ]; then
+		mkdir -p "$out"
+		if ! "${cc[@]}" -o "$out/mbtest.elf" "$src/mbtest.c" 2>>"$VM_BUILD/multiboot.log" ||
+		   ! "${cc[@]}" -DAOUT -o "$out/mbtest.aout" "$src/mbtest.c" 2>>"$VM_BUILD/multiboot.log" ||
+		   ! objcopy -O binary "$out/mbtest.aout" "$out/mbtest.bin"; then
+			VM_NEED_ERR="cannot build the multiboot test kernel (log: $VM_BUILD/multiboot.log)"
+			rm -rf "$out"
+			return 1
+		fi
+		rm "$out/mbtest.aout"
+	fi
+	VM_ADDS+=("$out:/multiboot")
+}
 # /disk/base.img: a 96 MiB ext4 image made here with mkfs.ext4 -d,
 # holding /known (1 MiB of random bytes), and /disk/known.sha256, its
 # checksum, for the disk scenarios to compare with what a guest reads.

@@ -34,17 +34,29 @@ struct kernel_image {
 	struct setup_header hdr;	/* from the bzImage, or made up */
 	size_t hdr_len;		/* bytes of hdr that came from the file */
 	int is_elf;
+	int is_multiboot;	/* entry is 32-bit: see multiboot.c */
 };
 
 const char *boot_error(void);
 
-/* Detects bzImage or ELF vmlinux and loads it. */
+/* Detects bzImage, multiboot kernel or ELF vmlinux and loads it. */
 int kernel_load(const struct guest_ram *ram, const void *file, size_t len,
 		struct kernel_image *kernel);
 int bzimage_load(const struct guest_ram *ram, const void *file, size_t len,
 		 struct kernel_image *kernel);
 int elf_load(const struct guest_ram *ram, const void *file, size_t len,
 	     struct kernel_image *kernel);
+
+/* Multiboot v1: a header in the first 8 KiB; loading; the information. */
+int multiboot_detect(const void *file, size_t len);
+int multiboot_load(const struct guest_ram *ram, const void *file, size_t len,
+		   struct kernel_image *kernel);
+int multiboot_info_setup(const struct guest_ram *ram, const char *cmdline,
+			 uint64_t mod_addr, uint64_t mod_size,
+			 const char *mod_name);
+/* The entry code in guest RAM, and the BSP's first registers for it. */
+void multiboot_entry_setup(const struct guest_ram *ram, uint64_t entry,
+			   struct lg_vcpu_init *init);
 
 /* Where an initrd of @size bytes goes: the top of low RAM it may use. */
 int initrd_place(const struct guest_ram *ram, const struct kernel_image *kernel,

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Which loader a kernel file needs, where the initrd goes, and the one
- * place boot errors are kept.  A file is a vmlinux if it starts with the
- * ELF magic and a bzImage if it carries "HdrS" at 0x202; anything else is
- * refused with a message that names both.
+ * place boot errors are kept.  A file is a bzImage if it carries "HdrS"
+ * at 0x202, else a multiboot kernel if it has a multiboot header, else a
+ * vmlinux if it starts with the ELF magic; anything else is refused with
+ * a message that names all three.
  */
 #include <elf.h>
 #include <stdarg.h>
@@ -35,11 +36,13 @@ int kernel_load(const struct guest_ram *ram, const void *file, size_t len,
 {
 	const uint8_t *p = file;
 
-	if (len >= SELFMAG && !memcmp(p, ELFMAG, SELFMAG))
-		return elf_load(ram, file, len, kernel);
 	if (len >= 0x206 && !memcmp(p + 0x202, "HdrS", 4))
 		return bzimage_load(ram, file, len, kernel);
-	return boot_fail("not a Linux kernel: neither a bzImage nor an x86-64 ELF vmlinux");
+	if (multiboot_detect(file, len))
+		return multiboot_load(ram, file, len, kernel);
+	if (len >= SELFMAG && !memcmp(p, ELFMAG, SELFMAG))
+		return elf_load(ram, file, len, kernel);
+	return boot_fail("not a kernel: neither a bzImage, a multiboot kernel nor an x86-64 ELF vmlinux");
 }
 
 /*

@@ -9,7 +9,9 @@
  *
  *	0x00000 - 0x00fff  left zero: real-mode IVT and BIOS data area (Linux
  *			   reads the EBDA pointer at 0x40e; zero means none)
- *	0x01000 - 0x0101f  GDT: null, null, __BOOT_CS 0x10, __BOOT_DS 0x18
+ *	0x01000 - 0x01027  GDT: null, null, __BOOT_CS 0x10, __BOOT_DS 0x18,
+ *			   and 0x20, 32-bit code for the multiboot entry
+ *	0x01100 - 0x011ff  a multiboot kernel's way in (multiboot_entry.S)
  *	0x02000 - 0x02fff  boot_params ("zero page"), its address in RSI
  *	0x03000 - 0x03fff  PML4
  *	0x04000 - 0x04fff  PDPT
@@ -17,6 +19,7 @@
  *	0x09000 - 0x0ffff  boot stack, RSP = 0x10000 (the kernel soon
  *			   switches to its own)
  *	0x20000 - 0x2ffff  kernel command line
+ *	0x30000 - 0x30fff  multiboot information, for a multiboot kernel
  *	0x9fc00 - 0x9ffff  MP floating pointer + configuration table
  *			   (where Linux looks: the last KiB of 639 KiB)
  *	0xa0000 - 0xfffff  reserved, as the VGA/BIOS hole of a PC
@@ -37,6 +40,10 @@
 #define LAYOUT_STACK_TOP	0x10000ULL
 #define LAYOUT_CMDLINE		0x20000ULL
 #define LAYOUT_CMDLINE_MAX	0x10000ULL	/* bytes, with the NUL */
+#define LAYOUT_MB_ENTRY		0x1100ULL
+#define LAYOUT_MB_ENTRY_MAX	0x100ULL
+#define LAYOUT_MBI		0x30000ULL
+#define LAYOUT_MBI_SIZE		0x1000ULL
 #define LAYOUT_MPTABLE		0x9fc00ULL
 #define LAYOUT_MPTABLE_MAX	0x400ULL
 #define LAYOUT_BASE_RAM_END	0x9fc00ULL	/* first e820 RAM entry ends */

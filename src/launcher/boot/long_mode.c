@@ -2,7 +2,8 @@
 /*
  * The CPU state the 64-bit boot protocol asks for: long mode with paging
  * on, identity page tables covering the kernel, boot_params and command
- * line, and a GDT with flat __BOOT_CS (0x10) and __BOOT_DS (0x18).  We map
+ * line, and a GDT with flat __BOOT_CS (0x10) and __BOOT_DS (0x18) (and a
+ * 32-bit code segment, 0x20, for multiboot kernels).  We map
  * the whole first 4 GiB with 2 MiB pages (six pages of tables), which
  * covers all of low RAM; the kernel builds its own tables at once.  The
  * module loads the segment registers itself (see lguest.h); the GDT in
@@ -29,6 +30,7 @@
 /* Flat 4 GiB descriptors: base 0, limit 0xfffff pages. */
 #define GDT_CODE64	0x00af9b000000ffffULL	/* L=1, present, exec/read */
 #define GDT_DATA	0x00cf93000000ffffULL	/* G, D/B, present, read/write */
+#define GDT_CODE32	0x00cf9b000000ffffULL	/* G, D, present, exec/read */
 
 static void identity_map_4g(uint8_t *ram)
 {
@@ -56,6 +58,7 @@ void long_mode_setup(const struct guest_ram *ram, uint64_t entry,
 	gdt[1] = 0;
 	gdt[2] = GDT_CODE64;
 	gdt[3] = GDT_DATA;
+	gdt[4] = GDT_CODE32;	/* multiboot_entry.S's way out of long mode */
 
 	memset(init, 0, sizeof(*init));
 	init->rip = entry;
@@ -66,6 +69,6 @@ void long_mode_setup(const struct guest_ram *ram, uint64_t entry,
 	init->cr4 = CR4_PAE;
 	init->efer = EFER_LME | EFER_LMA;
 	init->gdt_base = LAYOUT_GDT;
-	init->gdt_limit = 4 * sizeof(uint64_t) - 1;
+	init->gdt_limit = 5 * sizeof(uint64_t) - 1;
 	init->apic_id = 0;
 }

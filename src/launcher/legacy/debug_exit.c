@@ -8,7 +8,9 @@
  *
  * Unlike QEMU's isa-debug-exit, which exits with (V << 1) | 1 so that a
  * clean shutdown (0) is distinguishable, the value is passed through
- * unchanged: a guest that writes 0 means success.  Reads return all
+ * unchanged: a guest that writes 0 means success.  For test kernels made
+ * for QEMU, its isa-debug-exit is there too, at its usual ports 0xf4-0xf7
+ * (iobase 0xf4, iosize 4), with its (V << 1) | 1.  Reads return all
  * ones, like the empty bus.
  */
 #include <string.h>
@@ -28,7 +30,21 @@ static void debug_exit_io(void *opaque, uint64_t offset, void *data,
 		memset(data, 0xff, size);
 }
 
+static void isa_debug_exit_io(void *opaque, uint64_t offset, void *data,
+			      unsigned int size, bool is_write)
+{
+	uint32_t v = 0;
+
+	if (is_write) {
+		memcpy(&v, data, size);
+		vm_request_exit((int)((v << 1) | 1) & 0xff);
+	} else {
+		memset(data, 0xff, size);
+	}
+}
+
 int debug_exit_init(void)
 {
-	return bus_register_pio(DEBUG_EXIT_PORT, 1, debug_exit_io, NULL);
+	return bus_register_pio(DEBUG_EXIT_PORT, 1, debug_exit_io, NULL) ||
+	       bus_register_pio(ISA_DEBUG_EXIT_PORT, 4, isa_debug_exit_io, NULL);
 }

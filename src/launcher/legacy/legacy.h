@@ -57,8 +57,12 @@ int rtc_init(void);
 void rtc_set_time_source(time_t (*now)(void));
 #endif
 
-/* Port 0x501: the guest writes V, lguest-launch exits with V & 0xff. */
+/*
+ * Port 0x501: the guest writes V, lguest-launch exits with V & 0xff.
+ * Ports 0xf4-0xf7, QEMU's isa-debug-exit: it exits with (V << 1) | 1.
+ */
 #define DEBUG_EXIT_PORT		0x501
+#define ISA_DEBUG_EXIT_PORT	0xf4
 int debug_exit_init(void);
 
 /*
