@@ -69,6 +69,7 @@ struct lg_vcpu {
 	enum lg_mp_state mp_state;	/* the vCPU's thread's */
 	unsigned long mp_events;	/* LG_MP_EV_*, with @kicked */
 	u8 sipi_vector;
+	u32 inits;		/* INITs taken, for HLT to notice one */
 
 	/* Interrupts: set from any context, folded into the APIC model. */
 	struct lg_lapic lapic;

@@ -398,6 +398,7 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 	vcpu->pending = LG_PENDING_NONE;
 	atomic_set(&vcpu->tlb_flush, 1);
 	vcpu->mp_state = vcpu->bsp ? LG_MP_RUNNABLE : LG_MP_WAIT_SIPI;
+	vcpu->inits++;
 }
 
 /* A SIPI to a vCPU waiting for one: real mode at @vector << 12. */
@@ -874,6 +875,7 @@ static int lg_exit_io(struct lg_vcpu *vcpu)
 static int lg_exit_hlt(struct lg_vcpu *vcpu)
 {
 	bool irq_off = !(vcpu->vmcb->save.rflags & X86_EFLAGS_IF);
+	u32 inits = vcpu->inits;
 
 	lg_skip_intercepted(vcpu, 1);
 	if (irq_off && vcpu->bsp) {
@@ -881,8 +883,9 @@ static int lg_exit_hlt(struct lg_vcpu *vcpu)
 		return 1;
 	}
 	for (;;) {
+		/* An INIT, perhaps with its SIPI too, replaced the HLT's state. */
 		lg_irq_sync(vcpu);
-		if (vcpu->mp_state != LG_MP_RUNNABLE ||
+		if (vcpu->inits != inits ||
 		    (!irq_off && lapic_pending_vector(&vcpu->lapic) >= 0))
 			return 0;
 		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))

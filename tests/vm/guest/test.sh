@@ -46,9 +46,23 @@ smp)
 	wait
 	echo 0 >/sys/devices/system/cpu/cpu1/online
 	echo "LGGUEST online-after-offline $(cat /sys/devices/system/cpu/online)"
-	echo 1 >/sys/devices/system/cpu/cpu1/online
+	echo 1 >/sys/devices/system/cpu/cpu1/online ||
+		dmesg | tail -n 5 | sed 's/^/LGGUEST dmesg /'
 	echo "LGGUEST online-after-online $(cat /sys/devices/system/cpu/online)"
 	echo "LGGUEST cpu1-again $(taskset -c 1 cut -d" " -f39 /proc/self/stat)"
+	reboot -f
+	;;
+avx)
+	# The x86-64-v3 features CPUID offers, then YMM checks on each CPU.
+	for f in avx avx2 bmi1 bmi2 f16c fma abm movbe xsave; do
+		grep -qw $f /proc/cpuinfo || echo "LGGUEST missing $f"
+	done
+	c=0
+	while [ $c -lt "$(nproc)" ]; do
+		taskset -c $c avx-check "${LGTEST_SECONDS:-10}" | sed "s/^/LGGUEST cpu$c /" &
+		c=$((c + 1))
+	done
+	wait
 	reboot -f
 	;;
 wait)
