@@ -63,10 +63,19 @@ struct lg_vcpu_init {
 	__u32 apic_id;		/* x2APIC id of this vCPU, 0 for the BSP */
 };
 
-/* Deliver a fixed interrupt (edge) to the vCPU whose x2APIC id is @dest. */
+/*
+ * Deliver a fixed interrupt (edge) to the vCPU whose APIC id is @dest.
+ * With LG_CAP_LOGICAL_DEST, @vector may carry LG_INTERRUPT_LOGICAL (a
+ * logical destination, matched as the guest's local APICs match one:
+ * x2APIC cluster, or the xAPIC's LDR and DFR) and LG_INTERRUPT_LOWEST
+ * (lowest-priority: only one of the destination's vCPUs gets it), as an
+ * MSI's address and data or an IOAPIC entry say.
+ */
+#define LG_INTERRUPT_LOGICAL	(1u << 16)
+#define LG_INTERRUPT_LOWEST	(1u << 17)
 struct lg_interrupt {
 	__u32 dest;
-	__u32 vector;		/* 16..255 */
+	__u32 vector;		/* 16..255, and LG_INTERRUPT_* */
 };
 
 /*
@@ -78,6 +87,7 @@ struct lg_interrupt {
 #define LG_CAP_IRQFD		2	/* LG_IRQFD */
 #define LG_CAP_EXIT_STATS	3	/* the run page's stat_kind[] */
 #define LG_CAP_MAX_VCPUS	4	/* application processors, INIT/SIPI */
+#define LG_CAP_LOGICAL_DEST	5	/* LG_INTERRUPT_LOGICAL, _LOWEST */
 
 /*
  * LG_IOEVENTFD: a guest write of exactly @len bytes to @addr (MMIO, or a
@@ -102,8 +112,9 @@ struct lg_ioeventfd {
 };
 
 /*
- * LG_IRQFD: each signal of the eventfd @fd delivers @vector (fixed, edge)
- * to the vCPU with x2APIC id @dest, from whichever thread signals it; an
+ * LG_IRQFD: each signal of the eventfd @fd delivers @vector (fixed, edge,
+ * with the LG_INTERRUPT_* flags as for LG_INTERRUPT) to the vCPU with
+ * APIC id @dest, from whichever thread signals it; an
  * eventfd already signalled when it is assigned delivers at once.
  * Assigning an fd that is already assigned changes its destination and
  * vector; LG_IRQFD_DEASSIGN removes it.  At most LG_MAX_IRQFDS.

@@ -36,6 +36,7 @@ static struct {
 	uint64_t low_size, high_size;
 	bool ioeventfd;			/* the module has LG_CAP_IOEVENTFD */
 	bool irqfd;			/* and LG_CAP_IRQFD */
+	bool logical_dest;		/* and LG_CAP_LOGICAL_DEST */
 	pthread_t vcpu_threads[LG_LAUNCH_MAX_VCPUS];
 	atomic_uint nr_vcpu_threads;
 	atomic_int exit_claimed;	/* the first request wins */
@@ -220,6 +221,7 @@ void vm_open(void)
 	/* A module without the query has no extensions: ioctl() fails. */
 	vm.ioeventfd = ioctl(vm.fd, LG_CHECK_EXTENSION, LG_CAP_IOEVENTFD) > 0;
 	vm.irqfd = ioctl(vm.fd, LG_CHECK_EXTENSION, LG_CAP_IRQFD) > 0;
+	vm.logical_dest = ioctl(vm.fd, LG_CHECK_EXTENSION, LG_CAP_LOGICAL_DEST) > 0;
 }
 
 void vm_ioeventfd(uint64_t gpa, unsigned int len, int fd, bool assign)
@@ -239,11 +241,33 @@ int vm_fd(void)
 	return vm.fd;
 }
 
+/*
+ * A module without LG_CAP_LOGICAL_DEST takes physical destinations only:
+ * a logical one goes to APIC 0 if its bit 0 (the boot CPU's logical id
+ * in flat and in cluster mode) is set.  False: drop it.
+ */
+static bool vm_route(uint32_t *dest, uint32_t *vector)
+{
+	if (vm.logical_dest || !(*vector & LG_INTERRUPT_LOGICAL)) {
+		if (!vm.logical_dest)
+			*vector &= ~LG_INTERRUPT_LOWEST;
+		return true;
+	}
+	*vector &= ~(LG_INTERRUPT_LOGICAL | LG_INTERRUPT_LOWEST);
+	if (!(*dest & 1))
+		return false;
+	*dest = 0;
+	return true;
+}
+
 void vm_interrupt(uint32_t dest, uint32_t vector)
 {
-	struct lg_interrupt irq = { .dest = dest, .vector = vector };
+	struct lg_interrupt irq;
 	static atomic_int warned;
 
+	if (!vm_route(&dest, &vector))
+		return;
+	irq = (struct lg_interrupt){ .dest = dest, .vector = vector };
 	if (ioctl(vm.fd, LG_INTERRUPT, &irq) < 0 && !atomic_exchange(&warned, 1))
 		fprintf(stderr, "lguest-launch: LG_INTERRUPT(%u, %u): %s\n",
 			dest, vector, strerror(errno));
@@ -255,9 +279,12 @@ void vm_interrupt(uint32_t dest, uint32_t vector)
  */
 void vm_msi(struct vm_msi *msi, uint32_t dest, uint32_t vector)
 {
-	struct lg_irqfd irqfd = { .dest = dest, .vector = vector };
+	struct lg_irqfd irqfd;
 	uint64_t one = 1;
 
+	if (!vm_route(&dest, &vector))
+		return;
+	irqfd = (struct lg_irqfd){ .dest = dest, .vector = vector };
 	if (!vm.irqfd)
 		goto fallback;
 	if (msi->fd < 0) {

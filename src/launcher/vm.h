@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lguest.h"
+
 /*
  * A host pointer to [gpa, gpa + len) of guest RAM, or NULL when any part
  * of it is not guest RAM.  Everything the guest hands a device goes
@@ -16,7 +18,10 @@
  */
 void *guest_ptr(uint64_t gpa, uint64_t len);
 
-/* Deliver @vector (fixed, edge) to the vCPU with x2APIC id @dest. */
+/*
+ * Deliver @vector (fixed, edge) to the vCPU with APIC id @dest; @vector
+ * may carry LG_INTERRUPT_LOGICAL and LG_INTERRUPT_LOWEST (lguest.h).
+ */
 void vm_interrupt(uint32_t dest, uint32_t vector);
 
 /*

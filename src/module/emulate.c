@@ -84,11 +84,11 @@ static u64 *lg_reg(struct lg_vcpu *vcpu, unsigned int reg)
 }
 
 /*
- * The APIC page in xAPIC mode, which a guest uses only until it turns
- * on x2APIC: each 16-byte register is the x2APIC MSR 0x800 + offset/16,
- * except the id (bits 24-31 here), the split ICR and the flat-model
- * LDR/DFR, which x2APIC does not have.  Bad accesses read 0 and are
- * dropped, as MMIO raises no #GP.
+ * The APIC page in xAPIC mode, which a guest uses until it turns on
+ * x2APIC (or for good, with nox2apic): each 16-byte register is the
+ * x2APIC MSR 0x800 + offset/16, except the id (bits 24-31 here), the
+ * split ICR with its 8-bit destination, and LDR/DFR, which x2APIC does
+ * not have.  Bad accesses read 0 and are dropped, as MMIO raises no #GP.
  */
 static u32 lg_xapic_read(struct lg_vcpu *vcpu, u32 off)
 {
@@ -98,9 +98,8 @@ static u32 lg_xapic_read(struct lg_vcpu *vcpu, u32 off)
 	case 0x20:
 		return vcpu->lapic.id << 24;
 	case 0xd0:
-		return 0;
 	case 0xe0:
-		return 0xffffffff;
+		return lapic_xapic_read_ldr_dfr(&vcpu->lapic, off);
 	case 0x310:
 		return vcpu->xapic_icr_hi;
 	default:
@@ -113,8 +112,10 @@ static void lg_xapic_write(struct lg_vcpu *vcpu, u32 off, u32 val)
 {
 	switch (off) {
 	case 0x20:
+		break;
 	case 0xd0:
 	case 0xe0:
+		lapic_xapic_write_ldr_dfr(&vcpu->lapic, off, val);
 		break;
 	case 0x310:
 		vcpu->xapic_icr_hi = val;
@@ -172,7 +173,7 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 	for (i = 0; i < 16; i++)
 		regs[i] = *lg_reg(vcpu, i);
 	wval = insn.is_write ? mmio_write_value(&insn, regs) : 0;
-	if (!vcpu->x2apic && (gpa & PAGE_MASK) == LG_APIC_BASE) {
+	if (vcpu->lapic.xapic && (gpa & PAGE_MASK) == LG_APIC_BASE) {
 		vcpu->exit_kind = LG_STAT_APIC;
 		lg_skip(vcpu, insn.len);
 		lg_xapic_access(vcpu, gpa, &insn, wval);

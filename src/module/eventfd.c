@@ -271,7 +271,7 @@ int lg_irqfd(struct lg_vm *vm, const struct lg_irqfd __user *arg)
 		return -EFAULT;
 	if (a.flags & ~LG_IRQFD_DEASSIGN)
 		return -EINVAL;
-	if (!(a.flags & LG_IRQFD_DEASSIGN) && (a.vector < 16 || a.vector > 255))
+	if (!(a.flags & LG_IRQFD_DEASSIGN) && !lg_irq_vector_valid(a.vector))
 		return -EINVAL;
 	file = fget(a.fd);
 	if (!file)

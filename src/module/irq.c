@@ -78,23 +78,48 @@ void lg_irq_timer_rearm(struct lg_vcpu *vcpu)
 		hrtimer_try_to_cancel(&vcpu->timer);
 }
 
-/* LG_INTERRUPT: any thread, any time. */
-int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector)
-{
-	int i;
+/*
+ * LG_INTERRUPT and irqfds: any thread, any time.  The destination is
+ * matched as an IPI's is (lapic.c reads only what the guest set up and
+ * the vCPU's id); lowest priority goes to the first vCPU it matches.
+ */
+#define LG_INTERRUPT_FLAGS	(LG_INTERRUPT_LOGICAL | LG_INTERRUPT_LOWEST)
 
-	if (vector < 16 || vector > 255)
+/* 16..255, with LG_INTERRUPT_* flags and no other bits. */
+bool lg_irq_vector_valid(u32 vector_flags)
+{
+	u32 vector = vector_flags & ~LG_INTERRUPT_FLAGS;
+
+	return vector >= 16 && vector <= 255;
+}
+
+int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector_flags)
+{
+	u32 vector = vector_flags & ~LG_INTERRUPT_FLAGS;
+	struct lapic_ipi ipi = {
+		.source = ~0u,
+		.dest = dest,
+		.kind = vector_flags & LG_INTERRUPT_LOGICAL ?
+			LAPIC_IPI_LOGICAL : LAPIC_IPI_PHYSICAL,
+		.mode = LAPIC_DM_FIXED,
+		.vector = vector,
+	};
+	int i, ret = -ENOENT;
+
+	if (!lg_irq_vector_valid(vector_flags))
 		return -EINVAL;
 	for (i = 0; i < lg_nr_vcpus(vm); i++) {
 		struct lg_vcpu *vcpu = vm->vcpus[i];
 
-		if (vcpu->lapic.id == dest) {
+		if (lapic_ipi_targets(&vcpu->lapic, &ipi)) {
 			set_bit(vector, vcpu->irq_pending);
 			lg_vcpu_kick(vcpu);
-			return 0;
+			ret = 0;
+			if (vector_flags & LG_INTERRUPT_LOWEST)
+				break;
 		}
 	}
-	return -ENOENT;
+	return ret;
 }
 
 /*

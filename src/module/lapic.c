@@ -303,6 +303,18 @@ static void write_timer_divide(struct lg_lapic *l, u32 val, u64 now_ns)
 
 /* ---- IPIs ---- */
 
+/* An 8-bit logical destination against an xAPIC's LDR and DFR (SDM 10.6.2.2). */
+static bool xapic_logical_match(const struct lg_lapic *l, u32 dest)
+{
+	u32 id = l->xapic_ldr >> 24;
+
+	if (dest == 0xff)
+		return true;
+	if ((l->xapic_dfr >> 28) == 0xf)	/* flat: a bitmap */
+		return dest & id;
+	return (dest >> 4) == (id >> 4) && (dest & id & 0xf);	/* cluster */
+}
+
 bool lapic_ipi_targets(const struct lg_lapic *l, const struct lapic_ipi *ipi)
 {
 	u32 my_ldr = ldr(l);
@@ -312,8 +324,11 @@ bool lapic_ipi_targets(const struct lg_lapic *l, const struct lapic_ipi *ipi)
 
 	switch (ipi->kind) {
 	case LAPIC_IPI_PHYSICAL:
-		return ipi->dest == l->id || ipi->dest == 0xffffffff;
+		return ipi->dest == l->id || ipi->dest == 0xffffffff ||
+		       (l->xapic && ipi->dest == 0xff);
 	case LAPIC_IPI_LOGICAL:
+		if (l->xapic)
+			return xapic_logical_match(l, ipi->dest);
 		if (ipi->dest == 0xffffffff)
 			return true;
 		return (ipi->dest >> 16) == (my_ldr >> 16) &&
@@ -336,6 +351,8 @@ static bool ipi_reaches_others(const struct lg_lapic *l,
 	case LAPIC_IPI_PHYSICAL:
 		return ipi->dest != l->id;
 	case LAPIC_IPI_LOGICAL:
+		if (l->xapic)
+			return ipi->dest & 0xff;
 		return (ipi->dest & 0xffff) && ipi->dest != ldr(l);
 	case LAPIC_IPI_SELF:
 		return false;
@@ -433,9 +450,23 @@ void lapic_reset(struct lg_lapic *l, u32 apic_id)
 
 	memset(l, 0, sizeof(*l));
 	l->id = apic_id;
+	l->xapic_dfr = 0xffffffff;
 	l->svr = 0xff;
 	for (i = 0; i < LAPIC_LVT_NR; i++)
 		l->lvt[i] = LAPIC_LVT_MASKED;
+}
+
+u32 lapic_xapic_read_ldr_dfr(const struct lg_lapic *l, u32 off)
+{
+	return off == 0xd0 ? l->xapic_ldr : l->xapic_dfr;
+}
+
+void lapic_xapic_write_ldr_dfr(struct lg_lapic *l, u32 off, u32 val)
+{
+	if (off == 0xd0)
+		l->xapic_ldr = val & 0xff000000;
+	else
+		l->xapic_dfr = val | 0x0fffffff;
 }
 
 int lapic_read_msr(struct lg_lapic *l, u32 msr, u64 now_ns, u64 *val)

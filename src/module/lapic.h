@@ -84,7 +84,16 @@ enum lapic_lvt {
 };
 
 struct lg_lapic {
-	u32 id;			/* x2APIC id; LDR is derived from it */
+	u32 id;			/* x2APIC id; in x2APIC mode LDR is derived from it */
+	/*
+	 * xAPIC mode (the glue's to set: reached through the APIC page):
+	 * destinations are 8 bits, 0xff is everyone, and a logical one
+	 * is matched against the LDR and DFR the guest wrote (flat or
+	 * cluster model), which x2APIC does not have.
+	 */
+	bool xapic;
+	u32 xapic_ldr;		/* bits 31-24 */
+	u32 xapic_dfr;		/* bits 31-28: 0xf flat, 0x0 cluster */
 	u32 tpr;
 	u32 svr;
 	u32 esr;		/* what reads of ESR see */
@@ -121,10 +130,15 @@ enum lapic_delivery {
 	LAPIC_DM_SIPI = 6,
 };
 
-/* Whom an IPI is for: the ICR's destination shorthand, or its mode. */
+/*
+ * Whom an IPI is for: the ICR's destination shorthand, or its mode.
+ * PHYSICAL: the APIC whose id is @dest, ~0 (in xAPIC mode 0xff) is
+ * everyone; LOGICAL: in x2APIC mode cluster @dest >> 16 and bitmap
+ * @dest & 0xffff, in xAPIC mode @dest against LDR and DFR.
+ */
 enum lapic_ipi_dest {
-	LAPIC_IPI_PHYSICAL,	/* the APIC whose id is @dest; ~0 is everyone */
-	LAPIC_IPI_LOGICAL,	/* x2APIC cluster @dest >> 16, bitmap @dest & 0xffff */
+	LAPIC_IPI_PHYSICAL,
+	LAPIC_IPI_LOGICAL,
 	LAPIC_IPI_SELF,
 	LAPIC_IPI_ALL,
 	LAPIC_IPI_ALL_BUT_SELF,
@@ -159,6 +173,9 @@ struct lapic_write_out {
 };
 
 void lapic_reset(struct lg_lapic *l, u32 apic_id);
+/* xAPIC mode's LDR and DFR (APIC page offsets 0xd0, 0xe0). */
+u32 lapic_xapic_read_ldr_dfr(const struct lg_lapic *l, u32 off);
+void lapic_xapic_write_ldr_dfr(struct lg_lapic *l, u32 off, u32 val);
 
 int lapic_read_msr(struct lg_lapic *l, u32 msr, u64 now_ns, u64 *val);
 int lapic_write_msr(struct lg_lapic *l, u32 msr, u64 val, u64 now_ns,

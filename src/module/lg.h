@@ -73,7 +73,6 @@ struct lg_vcpu {
 
 	/* Interrupts: set from any context, folded into the APIC model. */
 	struct lg_lapic lapic;
-	bool x2apic;		/* else xAPIC, reached by MMIO (emulate.c) */
 	u32 xapic_icr_hi;
 	unsigned long irq_pending[256 / BITS_PER_LONG];
 	atomic_t kicked;	/* irq_pending or timer_fired changed */
@@ -192,7 +191,8 @@ u64 lg_tsc_deadline_ns(struct lg_vm *vm, u64 deadline);
 /* irq.c */
 void lg_irq_init(struct lg_vcpu *vcpu);
 void lg_irq_destroy(struct lg_vcpu *vcpu);
-int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector);
+bool lg_irq_vector_valid(u32 vector_flags);
+int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector_flags);
 void lg_irq_sync(struct lg_vcpu *vcpu);
 void lg_irq_inject(struct lg_vcpu *vcpu);
 bool lg_irq_wakeup_due(struct lg_vcpu *vcpu);

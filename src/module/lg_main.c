@@ -225,6 +225,8 @@ static int lg_check_extension(unsigned long cap)
 		return 1;
 	case LG_CAP_MAX_VCPUS:
 		return LG_MAX_VCPUS;
+	case LG_CAP_LOGICAL_DEST:
+		return 1;
 	default:
 		return 0;
 	}

@@ -32,7 +32,7 @@
 static u64 lg_apic_base(struct lg_vcpu *vcpu)
 {
 	return LG_APIC_BASE | APIC_BASE_EN |
-	       (vcpu->x2apic ? APIC_BASE_EXTD : 0) |
+	       (vcpu->lapic.xapic ? 0 : APIC_BASE_EXTD) |
 	       (vcpu->lapic.id == 0 ? APIC_BASE_BSP : 0);
 }
 
@@ -57,7 +57,7 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 
 	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST) {
 		vcpu->exit_kind = LG_STAT_APIC;
-		return vcpu->x2apic ?
+		return !vcpu->lapic.xapic ?
 			lapic_read_msr(&vcpu->lapic, msr, ktime_get_ns(), val) : -1;
 	}
 
@@ -97,18 +97,18 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 
 	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST) {
 		vcpu->exit_kind = LG_STAT_APIC;
-		return vcpu->x2apic ? lg_apic_write(vcpu, msr, val) : -1;
+		return !vcpu->lapic.xapic ? lg_apic_write(vcpu, msr, val) : -1;
 	}
 
 	switch (msr) {
 	case MSR_EFER:
 		return efer_write(s->efer, val, s->cr0 & X86_CR0_PG, &s->efer);
 	case MSR_IA32_APICBASE:
-		if (!vcpu->x2apic && (val & APIC_BASE_EXTD)) {
-			vcpu->x2apic = true;
+		if (vcpu->lapic.xapic && (val & APIC_BASE_EXTD)) {
+			vcpu->lapic.xapic = false;
 			if (val == lg_apic_base(vcpu))
 				return 0;
-			vcpu->x2apic = false;
+			vcpu->lapic.xapic = true;
 		}
 		return val == lg_apic_base(vcpu) ? 0 : -1;
 	case MSR_IA32_TSC_DEADLINE:

@@ -363,6 +363,7 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	bool xapic;
 
 	lg_seg(&s->cs, 0xf000, 0x9b, 0xffff);
 	s->cs.base = 0xffff0000;
@@ -393,7 +394,9 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 	c->int_ctl = LG_V_INTR_MASKING;
 	c->intercept_misc1 &= ~LG_ICPT_VINTR;
 	bitmap_zero(vcpu->irq_pending, 256);
+	xapic = vcpu->lapic.xapic;	/* INIT keeps the mode */
 	lapic_reset(&vcpu->lapic, vcpu->lapic.id);
+	vcpu->lapic.xapic = xapic;
 	lg_irq_timer_rearm(vcpu);
 	vcpu->pending = LG_PENDING_NONE;
 	atomic_set(&vcpu->tlb_flush, 1);
@@ -479,6 +482,7 @@ struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init
 	vcpu->vmcb->save.g_pat = 0x0007040600070406ULL;
 	lg_irq_init(vcpu);
 	lapic_reset(&vcpu->lapic, init->apic_id);
+	vcpu->lapic.xapic = true;	/* until the guest turns on x2APIC */
 	vcpu->bsp = !vm->nr_vcpus;	/* before lg_vcpu_init_event() */
 	if (vcpu->bsp) {
 		ret = lg_vmcb_boot_state(vcpu, init);

@@ -627,6 +627,49 @@ static void test_icr_logical_cluster_destination(void **state)
 			 DONE);
 }
 
+/* xAPIC mode: 8-bit destinations against the LDR and DFR the guest wrote. */
+static void test_xapic_logical_flat_and_cluster(void **state)
+{
+	struct lg_lapic a, b;
+	struct lapic_ipi ipi = { .source = ~0u, .kind = LAPIC_IPI_LOGICAL,
+				 .mode = LAPIC_DM_FIXED, .vector = 0x40 };
+
+	lapic_reset(&a, 0);
+	lapic_reset(&b, 1);
+	a.xapic = b.xapic = true;
+	assert_int_equal(lapic_xapic_read_ldr_dfr(&a, 0xe0), 0xffffffff);
+	lapic_xapic_write_ldr_dfr(&a, 0xd0, 0x01000000 | 0xabc);	/* low bits RO */
+	lapic_xapic_write_ldr_dfr(&b, 0xd0, 0x02000000);
+	assert_int_equal(lapic_xapic_read_ldr_dfr(&a, 0xd0), 0x01000000);
+	ipi.dest = 0x02;			/* flat: a bitmap */
+	assert_false(lapic_ipi_targets(&a, &ipi));
+	assert_true(lapic_ipi_targets(&b, &ipi));
+	ipi.dest = 0x03;
+	assert_true(lapic_ipi_targets(&a, &ipi));
+	assert_true(lapic_ipi_targets(&b, &ipi));
+	ipi.dest = 0xff;			/* everyone */
+	assert_true(lapic_ipi_targets(&a, &ipi));
+
+	/* Cluster model: cluster in bits 7-4, members in 3-0. */
+	lapic_xapic_write_ldr_dfr(&a, 0xe0, 0);
+	lapic_xapic_write_ldr_dfr(&b, 0xe0, 0);
+	assert_int_equal(lapic_xapic_read_ldr_dfr(&a, 0xe0), 0x0fffffff);
+	lapic_xapic_write_ldr_dfr(&a, 0xd0, 0x11000000);	/* cluster 1, bit 0 */
+	lapic_xapic_write_ldr_dfr(&b, 0xd0, 0x21000000);	/* cluster 2, bit 0 */
+	ipi.dest = 0x11;
+	assert_true(lapic_ipi_targets(&a, &ipi));
+	assert_false(lapic_ipi_targets(&b, &ipi));
+
+	/* Physical: 0xff is everyone in xAPIC mode, not in x2APIC mode. */
+	ipi.kind = LAPIC_IPI_PHYSICAL;
+	ipi.dest = 0xff;
+	assert_true(lapic_ipi_targets(&b, &ipi));
+	b.xapic = false;
+	assert_false(lapic_ipi_targets(&b, &ipi));
+	ipi.dest = 1;
+	assert_true(lapic_ipi_targets(&b, &ipi));
+}
+
 static void test_icr_nmi_init_sipi_go_to_the_glue(void **state)
 {
 	struct lg_lapic l;
@@ -998,6 +1041,7 @@ int main(void)
 		cmocka_unit_test(test_icr_all_excluding_self_is_record_only),
 		cmocka_unit_test(test_icr_physical_broadcast_includes_self),
 		cmocka_unit_test(test_icr_logical_cluster_destination),
+		cmocka_unit_test(test_xapic_logical_flat_and_cluster),
 		cmocka_unit_test(test_icr_nmi_init_sipi_go_to_the_glue),
 		cmocka_unit_test(test_icr_fixed_illegal_vector_is_send_error),
 		cmocka_unit_test(test_oneshot_counts_down_with_each_divider),

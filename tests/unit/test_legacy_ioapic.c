@@ -100,12 +100,12 @@ static void test_unmasked_pin_delivered(void **state)
 	assert_int_equal(irq.dest, 2);
 	assert_int_equal(irq.vector, 0x31);
 
-	/* Lowest priority goes to the named CPU too. */
+	/* Lowest priority is passed on, for the module to pick one CPU. */
 	rte_write(1, (1 << 8) | 0x41);
 	ioapic_raise(1);
 	irq = test_irq_get(2);
 	assert_int_equal(irq.dest, 0);
-	assert_int_equal(irq.vector, 0x41);
+	assert_int_equal(irq.vector, 0x41 | LG_INTERRUPT_LOWEST);
 
 	/* Other pins and out-of-range pins do nothing. */
 	ioapic_raise(5);
@@ -127,16 +127,15 @@ static void test_unsupported_modes_dropped(void **state)
 	ioapic_raise(3);
 	rte_write(3, 0x05);			/* vector < 16 */
 	ioapic_raise(3);
-	rte_write(3, (2ULL << 56) | (1 << 11) | 0x30);	/* logical, not CPU 0 */
-	ioapic_raise(3);
 	assert_int_equal(test_irq_count(), 0);
 
-	rte_write(3, (1ULL << 56) | (1 << 11) | 0x33);	/* logical, CPU 0 */
+	/* A logical destination goes to the module as it is. */
+	rte_write(3, (6ULL << 56) | (1 << 11) | 0x33);
 	ioapic_raise(3);
 	assert_int_equal(test_irq_count(), 1);
 	irq = test_irq_get(0);
-	assert_int_equal(irq.dest, 0);
-	assert_int_equal(irq.vector, 0x33);
+	assert_int_equal(irq.dest, 6);
+	assert_int_equal(irq.vector, 0x33 | LG_INTERRUPT_LOGICAL);
 }
 
 static void test_level_triggered(void **state)

@@ -11,10 +11,10 @@
  * delivery status, arbitration) only needs to read back what was written.
  *
  * Linux in x2APIC mode without interrupt remapping uses physical
- * destination mode, destination in bits 56..63.  Logical mode is
- * delivered to APIC 0 when bit 0 of the destination is set (the BSP's
- * logical ID both in flat and in cluster mode) and dropped otherwise,
- * with a warning once.  NMI, SMI, INIT and ExtINT are dropped likewise.
+ * destination mode, in xAPIC mode logical mode; the destination (bits
+ * 56..63), its mode and lowest priority go to the module as they are
+ * (vm_interrupt()).  NMI, SMI, INIT and ExtINT are dropped, with a
+ * warning once.
  *
  * Level-triggered pins keep their line level and Remote IRR; version
  * 0x11 has no EOI register, so Linux clears Remote IRR by briefly
@@ -91,13 +91,10 @@ static void ioapic_deliver(unsigned int pin)
 		ioapic_warn_once(pin, rte, "vector below 16");
 		return;
 	}
-	if (rte & RTE_DESTMODE_LOGICAL) {
-		if (!(dest & 1)) {
-			ioapic_warn_once(pin, rte, "logical destination");
-			return;
-		}
-		dest = 0;
-	}
+	if (rte & RTE_DESTMODE_LOGICAL)
+		vector |= LG_INTERRUPT_LOGICAL;
+	if (mode == DELMODE_LOWEST)
+		vector |= LG_INTERRUPT_LOWEST;
 	if (rte & RTE_LEVEL)
 		ioapic.rte[pin] |= RTE_REMOTE_IRR;
 	vm_interrupt(dest, vector);

@@ -7,10 +7,10 @@
  * vector in bits 7..0, the delivery mode in bits 10..8), and a mask bit.
  * A vector that fires while it, or the whole function, is masked (or
  * MSI-X is off) sets its pending bit instead; unmasking delivers it.
- * Entries start masked, as the spec says.  Only fixed and lowest-priority
- * messages to physical destinations exist on lguest (Linux sends
- * nothing else on a machine with one IOAPIC and no remapping); others
- * are dropped with one line on stderr.
+ * Entries start masked, as the spec says.  Fixed and lowest-priority
+ * messages, to physical or logical destinations (Linux in xAPIC mode
+ * sends logical ones), reach the module; others are dropped with one
+ * line on stderr.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,14 +50,17 @@ static void msix_send(struct msix *m, unsigned int v)
 	uint32_t vector = e->data & 0xff;
 
 	if ((e->addr_lo & MSI_ADDR_BASE_MASK) != MSI_ADDR_BASE || e->addr_hi ||
-	    (mode != MSI_MODE_FIXED && mode != MSI_MODE_LOWEST) ||
-	    (e->addr_lo & MSI_ADDR_LOGICAL) || vector < 16) {
+	    (mode != MSI_MODE_FIXED && mode != MSI_MODE_LOWEST) || vector < 16) {
 		if (!warned)
 			fprintf(stderr, "lguest-launch: dropping an MSI-X message lguest does not deliver (address %#x:%08x, data %#x)\n",
 				e->addr_hi, e->addr_lo, e->data);
 		warned = true;
 		return;
 	}
+	if (e->addr_lo & MSI_ADDR_LOGICAL)
+		vector |= LG_INTERRUPT_LOGICAL;
+	if (mode == MSI_MODE_LOWEST)
+		vector |= LG_INTERRUPT_LOWEST;
 	m->sent++;
 	vm_msi(&m->msi[v], (e->addr_lo >> MSI_ADDR_DEST_SHIFT) & 0xff, vector);
 }

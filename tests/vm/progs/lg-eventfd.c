@@ -359,8 +359,9 @@ static void check_extensions(int fd)
 	check("cap-ioeventfd", ioctl(fd, LG_CHECK_EXTENSION, LG_CAP_IOEVENTFD) == 1);
 	check("cap-irqfd", ioctl(fd, LG_CHECK_EXTENSION, LG_CAP_IRQFD) == 1);
 	check("cap-exit-stats", ioctl(fd, LG_CHECK_EXTENSION, LG_CAP_EXIT_STATS) == 1);
+	check("cap-logical-dest", ioctl(fd, LG_CHECK_EXTENSION, LG_CAP_LOGICAL_DEST) == 1);
 	check("cap-unknown-0", ioctl(fd, LG_CHECK_EXTENSION, 0) == 0 &&
-	      ioctl(fd, LG_CHECK_EXTENSION, 5) == 0 &&
+	      ioctl(fd, LG_CHECK_EXTENSION, 6) == 0 &&
 	      ioctl(fd, LG_CHECK_EXTENSION, ~0UL) == 0);
 }
 

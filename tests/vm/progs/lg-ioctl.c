@@ -185,6 +185,11 @@ static int errors(void)
 	check("vector-below-16-einval", fails_with(fd, LG_INTERRUPT, &irq, EINVAL));
 	irq = (struct lg_interrupt){ 200, 32 };
 	check("unknown-apic-enoent", fails_with(fd, LG_INTERRUPT, &irq, ENOENT));
+	irq = (struct lg_interrupt){ 0, 32 | 1u << 18 };
+	check("unknown-flag-einval", fails_with(fd, LG_INTERRUPT, &irq, EINVAL));
+	/* The vCPUs' APICs have no logical id yet (xAPIC, LDR 0). */
+	irq = (struct lg_interrupt){ 0x80, 32 | LG_INTERRUPT_LOGICAL };
+	check("logical-no-match-enoent", fails_with(fd, LG_INTERRUPT, &irq, ENOENT));
 
 	/* Another process, even a child sharing the fd, may not drive it. */
 	pid = fork();

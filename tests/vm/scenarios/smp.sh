@@ -3,8 +3,10 @@
 # VM with fewer CPUs for it boots its application processors through
 # INIT and SIPI, runs a job pinned to each of its CPUs, takes cpu1
 # offline and brings it back, and exits 0; then two 2-vCPU guests at
-# once.  The launchers stay on test-VM CPUs 1 and 2 (tests/vm/README.md,
-# "Guests at once").  Bad -c values are one-line errors.
+# once; a 2-vCPU guest in xAPIC mode, whose IPIs and MSI-X use logical
+# destinations.  The launchers stay on test-VM CPUs 1 and 2
+# (tests/vm/README.md, "Guests at once").  Bad -c values are one-line
+# errors.
 # needs: launcher guest-kernel guest-test
 # smp: 3
 # timeout: 1200
@@ -48,6 +50,24 @@ for n in 1 2; do
 		{ tail -n 8 /tmp/s$n.log | sed 's/^/  | /'
 		  lgtest_fail two-vcpu-guest$n "$(tail -n 1 /tmp/s$n.log)"; }
 done
+
+# xAPIC mode (nox2apic): the APs start through the APIC page's ICR, and
+# Linux's flat logical destinations reach the right vCPU, IPIs and MSI-X
+# alike (the entropy device answers).
+out=$(taskset -c 1,2 lguest-launch -c 2 -m 96M -a "lgtest=smp nox2apic" \
+	-i /guest/test-initramfs /guest/bzImage 2>&1 </dev/null)
+rc=$?
+[ $rc = 0 ] && [ "$(field nproc)" = 2 ] && [ "$(field online-after-online)" = 0-1 ] &&
+	! printf '%s\n' "$out" | grep -q 'x2apic enabled' &&
+	lgtest_pass xapic-two-vcpus ||
+	lgtest_fail xapic-two-vcpus "status $rc, nproc '$(field nproc)', online '$(field online-after-online)'"
+out=$(taskset -c 1,2 lguest-launch -c 2 -m 96M -a "lgtest=rng nox2apic" \
+	-i /guest/test-initramfs /guest/bzImage 2>&1 </dev/null)
+rc=$?
+[ $rc = 0 ] && [ "$(field rng-bytes)" = 256 ] && ! printf '%s\n' "$out" | grep -q dropping &&
+	lgtest_pass xapic-msix-logical ||
+	{ printf '%s\n' "$out" | tail -n 8 | sed 's/^/  | /'
+	  lgtest_fail xapic-msix-logical "status $rc, rng-bytes '$(field rng-bytes)'"; }
 
 for bad in 0 x 33 -1; do
 	out=$(lguest-launch -c $bad /guest/bzImage 2>&1)
