@@ -43,11 +43,11 @@ static void parse(const uint8_t *ram, struct parsed *out)
 
 	memset(out, 0, sizeof(*out));
 	out->isa_bus = 0xff;
-	memcpy(&mpf, ram + LAYOUT_MPTABLE, sizeof(mpf));
+	memcpy(&mpf, ram + LAYOUT_MPF, sizeof(mpf));
 	assert_memory_equal(mpf.signature, "_MP_", 4);
 	assert_int_equal(mpf.length, 1);
 	assert_int_equal(mpf.specification, 4);
-	assert_int_equal(sum(ram + LAYOUT_MPTABLE, 16), 0);
+	assert_int_equal(sum(ram + LAYOUT_MPF, 16), 0);
 	assert_int_equal(mpf.feature1, 0);
 	assert_true(mpf.physptr >= LAYOUT_MPTABLE &&
 		    mpf.physptr < LAYOUT_MPTABLE + LAYOUT_MPTABLE_MAX);

@@ -203,7 +203,7 @@ static void information_has_memory_map_cmdline_module_and_loader(void **state)
 	assert_int_equal(multiboot_info_setup(&e->ram, "k exit=3", 0x300000, 1234,
 					      "/tmp/mod"), 0);
 	assert_int_equal(mbi[0], 1 << 0 | 1 << 2 | 1 << 3 | 1 << 6 | 1 << 9);
-	assert_int_equal(mbi[1], 639);
+	assert_int_equal(mbi[1], LAYOUT_BASE_RAM_END >> 10);
 	assert_int_equal(mbi[2], (RAM_SIZE - (1 << 20)) >> 10);
 	assert_string_equal((char *)e->ram.base + mbi[4], "k exit=3");
 	assert_int_equal(mbi[5], 1);

@@ -44,8 +44,8 @@ static void e820_for_256M_is_base_ram_hole_and_ram_from_1M(void **state)
 	unsigned int n = e820_build(&ram, t, 8);
 
 	assert_int_equal(n, 3);
-	assert_e820(&t[0], 0, 0x9fc00, E820_RAM);
-	assert_e820(&t[1], 0x9fc00, 0x100000 - 0x9fc00, E820_RESERVED);
+	assert_e820(&t[0], 0, 0x9f000, E820_RAM);
+	assert_e820(&t[1], 0x9f000, 0x100000 - 0x9f000, E820_RESERVED);
 	assert_e820(&t[2], 0x100000, 256 * MiB - 0x100000, E820_RAM);
 }
 

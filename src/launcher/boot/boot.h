@@ -71,8 +71,11 @@ int zero_page_setup(const struct guest_ram *ram,
 		    const struct kernel_image *kernel, const char *cmdline,
 		    uint64_t initrd_addr, uint64_t initrd_size);
 
-/* MP table at LAYOUT_MPTABLE for @ncpus CPUs with x2APIC ids 0..ncpus-1. */
-#define MPTABLE_MAX_CPUS	32
+/*
+ * MP table at LAYOUT_MPTABLE (its floating pointer at LAYOUT_MPF) for
+ * @ncpus CPUs with APIC ids 0..ncpus-1; as many as lg runs.
+ */
+#define MPTABLE_MAX_CPUS	64
 int mptable_setup(const struct guest_ram *ram, unsigned int ncpus);
 
 /* Page tables and GDT in guest RAM; the BSP's first registers in @init. */

@@ -5,7 +5,7 @@
  * cannot quietly collide.
  *
  * Low memory (all of it RAM the guest may reuse once it runs, except the
- * MP table, which e820 marks reserved):
+ * MP tables, which e820 marks reserved):
  *
  *	0x00000 - 0x00fff  left zero: real-mode IVT and BIOS data area (Linux
  *			   reads the EBDA pointer at 0x40e; zero means none)
@@ -20,8 +20,9 @@
  *			   switches to its own)
  *	0x20000 - 0x2ffff  kernel command line
  *	0x30000 - 0x30fff  multiboot information, for a multiboot kernel
- *	0x9fc00 - 0x9ffff  MP floating pointer + configuration table
- *			   (where Linux looks: the last KiB of 639 KiB)
+ *	0x9f000 - 0x9fbff  MP configuration table (room for 64 CPUs)
+ *	0x9fc00 - 0x9fc0f  MP floating pointer (where Linux looks: the
+ *			   last KiB of 639 KiB)
  *	0xa0000 - 0xfffff  reserved, as the VGA/BIOS hole of a PC
  *
  * Above 1 MiB: the kernel at 16 MiB (or its pref_address), the initrd
@@ -44,9 +45,10 @@
 #define LAYOUT_MB_ENTRY_MAX	0x100ULL
 #define LAYOUT_MBI		0x30000ULL
 #define LAYOUT_MBI_SIZE		0x1000ULL
-#define LAYOUT_MPTABLE		0x9fc00ULL
-#define LAYOUT_MPTABLE_MAX	0x400ULL
-#define LAYOUT_BASE_RAM_END	0x9fc00ULL	/* first e820 RAM entry ends */
+#define LAYOUT_MPTABLE		0x9f000ULL	/* the configuration table */
+#define LAYOUT_MPTABLE_MAX	0xc00ULL
+#define LAYOUT_MPF		0x9fc00ULL	/* the floating pointer */
+#define LAYOUT_BASE_RAM_END	0x9f000ULL	/* first e820 RAM entry ends */
 #define LAYOUT_HIGH_RAM		0x100000ULL	/* 1 MiB */
 #define LAYOUT_KERNEL		0x1000000ULL	/* 16 MiB, Linux's default */
 

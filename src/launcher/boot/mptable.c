@@ -3,7 +3,8 @@
  * The Intel MultiProcessor Specification 1.4 table: how a guest booted
  * with acpi=off learns its CPUs, the IOAPIC and how ISA interrupts reach
  * it.  Linux looks for the floating pointer in the last KiB of base
- * memory (0x9fc00); the configuration table follows it there.
+ * memory (0x9fc00); the configuration table sits below it, in the
+ * 3 KiB from 0x9f000, which holds 64 CPUs and then some.
  *
  * Laid out as kvmtool and Firecracker do: one processor entry per vCPU
  * (the BSP first), bus 0 PCI and bus 1 ISA, one IOAPIC whose id follows
@@ -33,7 +34,7 @@ static uint8_t mp_checksum(const void *p, size_t len)
 
 size_t mptable_size(unsigned int ncpus)
 {
-	return sizeof(struct mpf_intel) + sizeof(struct mpc_table) +
+	return sizeof(struct mpc_table) +
 	       ncpus * sizeof(struct mpc_cpu) + 2 * sizeof(struct mpc_bus) +
 	       sizeof(struct mpc_ioapic) +
 	       MP_ISA_IRQS * sizeof(struct mpc_intsrc) +
@@ -95,9 +96,8 @@ static void mp_put_interrupts(uint8_t **pos, struct mpc_table *mpc,
 
 int mptable_setup(const struct guest_ram *ram, unsigned int ncpus)
 {
-	uint8_t *start = ram->base + LAYOUT_MPTABLE;
-	struct mpf_intel *mpf = (struct mpf_intel *)start;
-	struct mpc_table *mpc = (struct mpc_table *)(mpf + 1);
+	struct mpf_intel *mpf = (struct mpf_intel *)(ram->base + LAYOUT_MPF);
+	struct mpc_table *mpc = (struct mpc_table *)(ram->base + LAYOUT_MPTABLE);
 	uint8_t *pos = (uint8_t *)(mpc + 1);
 	uint8_t ioapic_id = ncpus;
 	struct mpc_ioapic ioapic = {
@@ -106,12 +106,13 @@ int mptable_setup(const struct guest_ram *ram, unsigned int ncpus)
 	};
 	unsigned int i;
 
-	if (ram->low_size < LAYOUT_MPTABLE + LAYOUT_MPTABLE_MAX)
+	if (ram->low_size < LAYOUT_MPF + sizeof(*mpf))
 		return boot_fail("guest RAM too small for the MP table");
 	if (ncpus == 0 || ncpus > MPTABLE_MAX_CPUS ||
 	    mptable_size(ncpus) > LAYOUT_MPTABLE_MAX)
 		return boot_fail("%u vCPUs do not fit in the MP table", ncpus);
-	memset(start, 0, LAYOUT_MPTABLE_MAX);
+	memset(mpc, 0, LAYOUT_MPTABLE_MAX);
+	memset(mpf, 0, sizeof(*mpf));
 
 	memcpy(mpc->signature, "PCMP", 4);
 	mpc->spec = 4;
@@ -138,7 +139,7 @@ int mptable_setup(const struct guest_ram *ram, unsigned int ncpus)
 	mpc->checksum = mp_checksum(mpc, mpc->length);
 
 	memcpy(mpf->signature, "_MP_", 4);
-	mpf->physptr = (uint32_t)(LAYOUT_MPTABLE + sizeof(*mpf));
+	mpf->physptr = (uint32_t)LAYOUT_MPTABLE;
 	mpf->length = 1;		/* in 16-byte paragraphs */
 	mpf->specification = 4;
 	mpf->checksum = mp_checksum(mpf, sizeof(*mpf));

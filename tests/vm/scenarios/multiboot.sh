@@ -26,7 +26,7 @@ for k in elf bin; do
 	check protected-mode cr0-pe 0x1
 	check paging-off cr0-pg 0x0
 	check interrupts-off eflags-if 0x0
-	check mem-lower mem-lower-kib 0x27f
+	check mem-lower mem-lower-kib 0x27c
 	check mem-upper mem-upper-kib 0xfc00
 	check cmdline cmdline "/multiboot/mbtest.$k exit=21"
 	check one-module mods 0x1
@@ -35,7 +35,7 @@ for k in elf bin; do
 	check module-name module-string /tmp/module.txt
 	check loader-name loader lguest-launch
 	mmap=$(printf '%s\n' "$out" | tr -d '\r' | sed -n 's/^MBTEST mmap //p' | tr '\n' ';')
-	[ "$mmap" = "0x0 0x9fc00 0x1;0x9fc00 0x60400 0x2;0x100000 0x3f00000 0x1;" ] &&
+	[ "$mmap" = "0x0 0x9f000 0x1;0x9f000 0x61000 0x2;0x100000 0x3f00000 0x1;" ] &&
 		lgtest_pass $k-memory-map || lgtest_fail $k-memory-map "map '$mmap'"
 	start=$(field module-start)
 	[ $((start & 0xfff)) = 0 ] && [ $((start)) -ge $((0x100000)) ] &&

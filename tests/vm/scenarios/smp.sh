@@ -69,7 +69,7 @@ rc=$?
 	{ printf '%s\n' "$out" | tail -n 8 | sed 's/^/  | /'
 	  lgtest_fail xapic-msix-logical "status $rc, rng-bytes '$(field rng-bytes)'"; }
 
-for bad in 0 x 33 -1; do
+for bad in 0 x 65 -1; do
 	out=$(lguest-launch -c $bad /guest/bzImage 2>&1)
 	rc=$?
 	[ $rc = 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
