@@ -124,8 +124,8 @@ int lg_irq_deliver(struct lg_vm *vm, u32 dest, u32 vector_flags)
 
 /*
  * An IPI the guest sent: fixed (the model has done the sender's part),
- * or INIT and SIPI, which the target's own thread acts on in
- * lg_irq_sync().  NMIs are not delivered yet.
+ * or NMI, INIT and SIPI, which the target's own thread acts on in
+ * lg_irq_sync().
  */
 void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
 {
@@ -143,6 +143,9 @@ void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
 				continue;
 			set_bit(ipi->vector, to->irq_pending);
 			break;
+		case LAPIC_DM_NMI:
+			set_bit(LG_MP_EV_NMI, &to->mp_events);
+			break;
 		case LAPIC_DM_INIT:
 			set_bit(LG_MP_EV_INIT, &to->mp_events);
 			break;
@@ -159,8 +162,10 @@ void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
 }
 
 /*
- * INIT and SIPI, on the target's thread: an INIT resets the vCPU to wait
- * for a SIPI; a SIPI starts only a vCPU that waits (a second is dropped).
+ * INIT, SIPI and NMI, on the target's thread: an INIT resets the vCPU to
+ * wait for a SIPI; a SIPI starts only a vCPU that waits (a second is
+ * dropped); an NMI becomes pending, except while the vCPU waits for a
+ * SIPI, which blocks it.
  */
 static void lg_irq_sync_mp(struct lg_vcpu *vcpu)
 {
@@ -169,6 +174,9 @@ static void lg_irq_sync_mp(struct lg_vcpu *vcpu)
 	if (test_and_clear_bit(LG_MP_EV_SIPI, &vcpu->mp_events) &&
 	    vcpu->mp_state == LG_MP_WAIT_SIPI)
 		lg_vcpu_sipi(vcpu, READ_ONCE(vcpu->sipi_vector));
+	if (test_and_clear_bit(LG_MP_EV_NMI, &vcpu->mp_events) &&
+	    vcpu->mp_state == LG_MP_RUNNABLE)
+		vcpu->nmi_pending = true;
 }
 
 /* On the vCPU thread: fold what others set into the APIC model. */
@@ -191,10 +199,33 @@ void lg_irq_sync(struct lg_vcpu *vcpu)
 	}
 }
 
+/*
+ * An NMI goes first, when none is being handled and nothing else is
+ * injected; IRET is then intercepted to learn when the handler ends, as
+ * KVM does on CPUs without virtual NMIs.  An MOV SS / STI shadow holds
+ * it off too, as on AMD CPUs.
+ */
+static void lg_nmi_inject(struct lg_vcpu *vcpu)
+{
+	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+
+	if (!vcpu->nmi_pending || vcpu->nmi_masked ||
+	    (c->event_inj & LG_EVT_VALID) || (c->int_state & LG_INT_SHADOW))
+		return;
+	c->event_inj = 2 | LG_EVT_TYPE_NMI | LG_EVT_VALID;
+	c->intercept_misc1 |= LG_ICPT_IRET;
+	vcpu->nmi_pending = false;
+	vcpu->nmi_masked = true;
+	vcpu->nmi_awaiting_iret = false;
+}
+
 void lg_irq_inject(struct lg_vcpu *vcpu)
 {
 	struct lg_vmcb_control *c = &vcpu->vmcb->control;
-	int v = lapic_pending_vector(&vcpu->lapic);
+	int v;
+
+	lg_nmi_inject(vcpu);
+	v = lapic_pending_vector(&vcpu->lapic);
 
 	if (v < 0)
 		return;

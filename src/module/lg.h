@@ -32,6 +32,7 @@ enum lg_mp_state {
 /* lg_vcpu.mp_events: set by other vCPUs, handled by the vCPU's thread. */
 #define LG_MP_EV_INIT	0
 #define LG_MP_EV_SIPI	1	/* with @sipi_vector */
+#define LG_MP_EV_NMI	2
 
 struct lg_vm;
 
@@ -70,6 +71,15 @@ struct lg_vcpu {
 	unsigned long mp_events;	/* LG_MP_EV_*, with @kicked */
 	u8 sipi_vector;
 	u32 inits;		/* INITs taken, for HLT to notice one */
+	/*
+	 * NMIs, the vCPU thread's: one can be pending; after one is
+	 * injected more are blocked until the guest's IRET completes
+	 * (intercepted, then seen done once RIP has moved on).
+	 */
+	bool nmi_pending;
+	bool nmi_masked;
+	bool nmi_awaiting_iret;
+	u64 nmi_iret_rip;
 
 	/* Interrupts: set from any context, folded into the APIC model. */
 	struct lg_lapic lapic;

@@ -392,7 +392,10 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 	c->event_inj = 0;
 	c->int_state = 0;
 	c->int_ctl = LG_V_INTR_MASKING;
-	c->intercept_misc1 &= ~LG_ICPT_VINTR;
+	c->intercept_misc1 &= ~(LG_ICPT_VINTR | LG_ICPT_IRET);
+	vcpu->nmi_pending = false;
+	vcpu->nmi_masked = false;
+	vcpu->nmi_awaiting_iret = false;
 	bitmap_zero(vcpu->irq_pending, 256);
 	xapic = vcpu->lapic.xapic;	/* INIT keeps the mode */
 	lapic_reset(&vcpu->lapic, vcpu->lapic.id);
@@ -890,6 +893,7 @@ static int lg_exit_hlt(struct lg_vcpu *vcpu)
 		/* An INIT, perhaps with its SIPI too, replaced the HLT's state. */
 		lg_irq_sync(vcpu);
 		if (vcpu->inits != inits ||
+		    (vcpu->nmi_pending && !vcpu->nmi_masked) ||
 		    (!irq_off && lapic_pending_vector(&vcpu->lapic) >= 0))
 			return 0;
 		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
@@ -984,6 +988,20 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 		c->int_ctl &= ~LG_V_IRQ;
 		c->intercept_misc1 &= ~LG_ICPT_VINTR;
 		return 0;
+	case LG_VMEXIT_IRET:
+		/*
+		 * The NMI handler's IRET, about to run: NMIs are unblocked
+		 * once RIP has moved past it (lg_handle_exit()).  With one
+		 * pending, the next moment interrupts are on is such an exit.
+		 */
+		c->intercept_misc1 &= ~LG_ICPT_IRET;
+		vcpu->nmi_awaiting_iret = true;
+		vcpu->nmi_iret_rip = vcpu->vmcb->save.rip;
+		if (vcpu->nmi_pending) {
+			c->int_ctl |= LG_V_IRQ | LG_V_IGN_TPR;
+			c->intercept_misc1 |= LG_ICPT_VINTR;
+		}
+		return 0;
 	case LG_VMEXIT_CPUID:
 		return lg_exit_cpuid(vcpu);
 	case LG_VMEXIT_MSR:
@@ -1067,6 +1085,11 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	if (code == 0xffffffff)
 		code = LG_VMEXIT_INVALID;
 	vcpu->exit_kind = lg_exit_kind(code);
+	if (vcpu->nmi_awaiting_iret &&
+	    vcpu->vmcb->save.rip != vcpu->nmi_iret_rip) {
+		vcpu->nmi_awaiting_iret = false;
+		vcpu->nmi_masked = false;
+	}
 	lg_reinject(vcpu);
 	ret = lg_dispatch_exit(vcpu, code);
 	vcpu->run->stat_exits++;

@@ -123,6 +123,7 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_ICPT_INIT		BIT(3)
 #define LG_ICPT_VINTR		BIT(4)
 #define LG_ICPT_RDPMC		BIT(15)
+#define LG_ICPT_IRET		BIT(20)
 #define LG_ICPT_CPUID		BIT(18)
 #define LG_ICPT_INVD		BIT(22)
 #define LG_ICPT_HLT		BIT(24)
@@ -187,6 +188,7 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_VMEXIT_VINTR		0x064
 #define LG_VMEXIT_RDPMC		0x06f
 #define LG_VMEXIT_CPUID		0x072
+#define LG_VMEXIT_IRET		0x074
 #define LG_VMEXIT_INVD		0x076
 #define LG_VMEXIT_HLT		0x078
 #define LG_VMEXIT_INVLPGA		0x07a

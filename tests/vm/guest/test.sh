@@ -50,6 +50,11 @@ smp)
 		dmesg | tail -n 5 | sed 's/^/LGGUEST dmesg /'
 	echo "LGGUEST online-after-online $(cat /sys/devices/system/cpu/online)"
 	echo "LGGUEST cpu1-again $(taskset -c 1 cut -d" " -f39 /proc/self/stat)"
+	# A backtrace from every CPU, the others' through NMI IPIs.  sysrq
+	# prints its header whatever the log level: let the console drain.
+	sleep 1
+	echo l >/proc/sysrq-trigger
+	echo "LGGUEST nmi-backtraces $(dmesg | grep -o 'NMI backtrace for cpu [0-9]*' | sort -u | wc -l)"
 	reboot -f
 	;;
 avx)

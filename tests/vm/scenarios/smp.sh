@@ -2,7 +2,8 @@
 # Guests with several vCPUs (lguest-launch -c): a 4-vCPU guest on a test
 # VM with fewer CPUs for it boots its application processors through
 # INIT and SIPI, runs a job pinned to each of its CPUs, takes cpu1
-# offline and brings it back, and exits 0; then two 2-vCPU guests at
+# offline and brings it back, gets a backtrace from every CPU through NMI
+# IPIs (sysrq l), and exits 0; then two 2-vCPU guests at
 # once; a 2-vCPU guest in xAPIC mode, whose IPIs and MSI-X use logical
 # destinations.  The launchers stay on test-VM CPUs 1 and 2
 # (tests/vm/README.md, "Guests at once").  Bad -c values are one-line
@@ -31,6 +32,8 @@ done
 	lgtest_fail cpu1-online "online CPUs '$(field online-after-online)'"
 [ "$(field cpu1-again)" = 1 ] && lgtest_pass cpu1-runs-again ||
 	lgtest_fail cpu1-runs-again "a job pinned to CPU 1 ran on '$(field cpu1-again)'"
+[ "$(field nmi-backtraces)" = 4 ] && lgtest_pass nmi-ipi-backtraces ||
+	lgtest_fail nmi-ipi-backtraces "backtraces from '$(field nmi-backtraces)' of 4 CPUs"
 if [ $rc = 0 ]; then
 	printf '%s\n' "$out" | grep '^LGGUEST' | sed 's/^/  | /'
 else
@@ -58,9 +61,10 @@ out=$(taskset -c 1,2 lguest-launch -c 2 -m 96M -a "lgtest=smp nox2apic" \
 	-i /guest/test-initramfs /guest/bzImage 2>&1 </dev/null)
 rc=$?
 [ $rc = 0 ] && [ "$(field nproc)" = 2 ] && [ "$(field online-after-online)" = 0-1 ] &&
+	[ "$(field nmi-backtraces)" = 2 ] &&
 	! printf '%s\n' "$out" | grep -q 'x2apic enabled' &&
 	lgtest_pass xapic-two-vcpus ||
-	lgtest_fail xapic-two-vcpus "status $rc, nproc '$(field nproc)', online '$(field online-after-online)'"
+	lgtest_fail xapic-two-vcpus "status $rc, nproc '$(field nproc)', online '$(field online-after-online)', NMI backtraces '$(field nmi-backtraces)'"
 out=$(taskset -c 1,2 lguest-launch -c 2 -m 96M -a "lgtest=rng nox2apic" \
 	-i /guest/test-initramfs /guest/bzImage 2>&1 </dev/null)
 rc=$?
