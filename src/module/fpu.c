@@ -58,6 +58,7 @@ void lg_fpu_init(void)
 /* The state of a CPU after reset: FCW 0x37f, MXCSR 0x1f80, XCR0 x87. */
 void lg_fpu_reset(struct lg_vcpu *vcpu)
 {
+	memset(vcpu->fpu, 0, PAGE_SIZE);	/* every component in its init state */
 	*(u16 *)&vcpu->fpu[0] = 0x37f;
 	*(u32 *)&vcpu->fpu[24] = 0x1f80;
 	vcpu->xcr0 = XSTATE_FP;

@@ -386,7 +386,6 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 	s->rax = 0;
 	memset(vcpu->regs, 0, sizeof(vcpu->regs));
 	memset(vcpu->dr, 0, sizeof(vcpu->dr));
-	memset(vcpu->fpu, 0, PAGE_SIZE);
 	lg_fpu_reset(vcpu);
 
 	c->event_inj = 0;
