@@ -312,8 +312,8 @@ static void devices_init(const struct options *opt)
 	unsigned int i;
 
 	if (ioapic_init(opt->cpus) || serial_init(-1, STDOUT_FILENO) ||
-	    i8042_init() || rtc_init() || debug_exit_init() || pci_init() ||
-	    pvpanic_init(SLOT_PVPANIC) ||
+	    i8042_init() || rtc_init() || debug_exit_init() || testdev_init() ||
+	    pci_init() || pvpanic_init(SLOT_PVPANIC) ||
 	    virtio_console_init(SLOT_CONSOLE, STDIN_FILENO, STDOUT_FILENO) ||
 	    virtio_rng_init(SLOT_RNG))
 		die(EXIT_HOST_ERROR, "cannot set up the guest's devices");

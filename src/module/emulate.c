@@ -129,31 +129,248 @@ static void lg_xapic_write(struct lg_vcpu *vcpu, u32 off, u32 val)
 	}
 }
 
-static void lg_xapic_access(struct lg_vcpu *vcpu, u64 gpa,
-			    const struct mmio_insn *insn, u64 wval)
+/*
+ * Guest-linear [@lin, @lin + @len) to (@write) or from guest memory, a
+ * page at a time, with the checks the CPU makes of a data access at the
+ * guest's CPL (none with paging off); with @buf NULL, only the checks.
+ * Returns 0, 1 when the guest got the #PF or #GP the access raises, or
+ * -EFAULT when the memory is not guest RAM.  With @mmio, memory that is
+ * not RAM is an answer too: if all of it is on one page, 2 and its
+ * guest-physical address in *@mmio, nothing copied.
+ */
+static int lg_linear_copy(struct lg_vcpu *vcpu, u64 lin, u8 *buf, u32 len,
+			  bool write, u64 *mmio)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	unsigned int access = write ? GW_WRITE : 0;
+	u32 done = 0, chunk;
+	u64 va, gpa;
+	int ret;
+
+	if (s->cpl == 3)
+		access |= GW_USER;
+	if (s->cr0 & X86_CR0_WP)
+		access |= GW_WP;
+	if ((s->cr4 & X86_CR4_SMAP) && !(s->rflags & X86_EFLAGS_AC))
+		access |= GW_SMAP;
+	for (; done < len; done += chunk) {
+		va = lin + done;
+		chunk = min_t(u32, len - done, PAGE_SIZE - (va & ~PAGE_MASK));
+		gpa = (u32)va;
+		ret = 0;
+		if (s->cr0 & X86_CR0_PG)
+			ret = guest_walk_access(s->cr3, s->cr4, s->efer, va, access,
+						lg_read_gpa, vcpu->vm, &gpa);
+		if (ret == -EFAULT || ret == -EACCES) {
+			s->cr2 = va;
+			lg_inject_pf(vcpu, (ret == -EACCES ? X86_PF_PROT : 0) |
+				     (write ? X86_PF_WRITE : 0) |
+				     (s->cpl == 3 ? X86_PF_USER : 0));
+			return 1;
+		}
+		if (ret == -EINVAL) {		/* non-canonical, reserved bits */
+			lg_inject_gp(vcpu);
+			return 1;
+		}
+		if (ret)
+			return -EFAULT;
+		if (mmio && !lg_gpa_slot(vcpu->vm, gpa, chunk)) {
+			if (chunk != len)
+				return -EFAULT;
+			*mmio = gpa;
+			return 2;
+		}
+		if (!buf)
+			continue;
+		ret = write ? lg_write_guest(vcpu->vm, gpa, buf + done, chunk) :
+			      lg_read_guest(vcpu->vm, gpa, buf + done, chunk);
+		if (ret)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* An access to the APIC page: aligned 32-bit ones exist, others read 0. */
+static u64 lg_xapic_access(struct lg_vcpu *vcpu, u64 gpa, unsigned int size,
+			   bool write, u64 val)
 {
 	u32 off = gpa & 0xfff;
-	u64 *reg;
 
-	if ((off & 0xf) || insn->size != 4)
-		return;		/* only aligned 32-bit accesses exist */
-	if (insn->is_write) {
-		lg_xapic_write(vcpu, off, wval);
-	} else {
-		reg = lg_reg(vcpu, insn->reg);
-		*reg = mmio_merge_read(insn, *reg, lg_xapic_read(vcpu, off));
+	vcpu->exit_kind = LG_STAT_APIC;
+	if ((off & 0xf) || size != 4)
+		return 0;
+	if (!write)
+		return lg_xapic_read(vcpu, off);
+	lg_xapic_write(vcpu, off, val);
+	return 0;
+}
+
+static bool lg_is_xapic(struct lg_vcpu *vcpu, u64 gpa)
+{
+	return vcpu->lapic.xapic && (gpa & PAGE_MASK) == LG_APIC_BASE;
+}
+
+/*
+ * The last step of an MMIO instruction: a write of @size bytes of @val
+ * at @gpa.  Done here for the APIC page and for ioeventfds (returns 0,
+ * the guest runs on), else handed to the launcher (returns 1).
+ */
+static int lg_mmio_write(struct lg_vcpu *vcpu, u64 gpa, unsigned int size, u64 val)
+{
+	struct lg_run *run = vcpu->run;
+
+	if (lg_is_xapic(vcpu, gpa)) {
+		lg_xapic_access(vcpu, gpa, size, true, val);
+		return 0;
 	}
+	if (lg_ioeventfd_write(vcpu->vm, gpa, size, val, false)) {
+		vcpu->exit_kind = LG_STAT_IOEVENTFD;
+		return 0;
+	}
+	run->exit_reason = LG_EXIT_MMIO;
+	run->mmio.addr = gpa;
+	run->mmio.len = size;
+	run->mmio.is_write = true;
+	run->mmio.data = val;
+	return 1;
+}
+
+static int lg_mmio_finish(struct lg_vcpu *vcpu, const struct mmio_insn *insn,
+			  u64 gpa, u64 mem);
+
+/*
+ * A read of the memory operand at @gpa: the APIC page answers at once;
+ * for anything else the launcher does, and lg_mmio_complete() goes on
+ * from there when LG_RUN is called again.
+ */
+static int lg_mmio_read(struct lg_vcpu *vcpu, const struct mmio_insn *insn, u64 gpa)
+{
+	struct lg_run *run = vcpu->run;
+
+	if (lg_is_xapic(vcpu, gpa))
+		return lg_mmio_finish(vcpu, insn, gpa,
+				      lg_xapic_access(vcpu, gpa, insn->size, false, 0));
+	run->exit_reason = LG_EXIT_MMIO;
+	run->mmio.addr = gpa;
+	run->mmio.len = insn->size;
+	run->mmio.is_write = false;
+	run->mmio.data = 0;
+	vcpu->pending = LG_PENDING_MMIO_READ;
+	vcpu->pending_insn = *insn;
+	vcpu->pending_gpa = gpa;
+	return 1;
+}
+
+static u64 lg_seg_base(struct lg_vcpu *vcpu, unsigned int seg)
+{
+	/* 64-bit mode ignores all segment bases but those of FS and GS. */
+	if (lg_code64(vcpu) && seg < 4)
+		return 0;
+	return (&vcpu->vmcb->save.es)[seg].base;
+}
+
+/*
+ * MOVS, STOS and LODS: one element per exit.  The registers advance as
+ * the CPU advances them; with REP and elements left, RIP stays, so the
+ * guest re-executes the instruction (taking interrupts in between, as on
+ * hardware): elements in RAM run at full speed, the next one on a device
+ * faults here again.
+ */
+static int lg_mmio_string(struct lg_vcpu *vcpu, const struct mmio_insn *insn,
+			  u64 val, bool have_val)
+{
+	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	bool down = s->rflags & X86_EFLAGS_DF;
+	u64 *rsi = &vcpu->regs[6], *rdi = &vcpu->regs[7], *rcx = &vcpu->regs[1];
+	u64 gpa = 0;
+	int ret = 0;
+
+	if (!mmio_string_reps(insn, *rcx)) {
+		lg_skip(vcpu, insn->len);
+		return 0;
+	}
+	if (insn->reads && !have_val) {
+		ret = lg_linear_copy(vcpu, mmio_linear(insn, lg_seg_base(vcpu, insn->seg), *rsi),
+				     (u8 *)&val, insn->size, false, &gpa);
+		if (ret == 2)
+			return lg_mmio_read(vcpu, insn, gpa);
+		if (ret)
+			goto fault;
+	}
+	if (insn->op == MMIO_OP_STOS)
+		val = s->rax;
+	val &= lg_size_mask(insn->size);
+	if (insn->op == MMIO_OP_LODS) {
+		s->rax = mmio_merge_read(insn, s->rax, val);
+	} else {
+		ret = lg_linear_copy(vcpu, mmio_linear(insn, lg_seg_base(vcpu, 0), *rdi),
+				     (u8 *)&val, insn->size, true, &gpa);
+		if (ret == 1 || ret < 0)
+			goto fault;
+		*rdi = mmio_string_next(insn, *rdi, down);
+	}
+	if (insn->op != MMIO_OP_STOS)
+		*rsi = mmio_string_next(insn, *rsi, down);
+	if (insn->rep)
+		*rcx = mmio_string_count(insn, *rcx);
+	if (!insn->rep || !mmio_string_reps(insn, *rcx))
+		lg_skip(vcpu, insn->len);
+	if (insn->op != MMIO_OP_LODS && ret == 2)
+		return lg_mmio_write(vcpu, gpa, insn->size, val);
+	return 0;
+fault:
+	if (ret < 0) {
+		lg_vcpu_stop(vcpu, "cannot emulate the string move at rip 0x%llx: an element straddles RAM and a device",
+			     s->rip);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Everything after the read of the memory operand @mem (0 if the
+ * instruction reads none): registers, flags, RIP, then the write, if
+ * any, which is always the last step.
+ */
+static int lg_mmio_finish(struct lg_vcpu *vcpu, const struct mmio_insn *insn,
+			  u64 gpa, u64 mem)
+{
+	u64 regs[16], src, result;
+	int i;
+
+	if (insn->op >= MMIO_OP_MOVS)
+		return lg_mmio_string(vcpu, insn, mem, true);
+	for (i = 0; i < 16; i++)
+		regs[i] = *lg_reg(vcpu, i);
+	src = mmio_write_value(insn, regs);
+	if (insn->op == MMIO_OP_MOV)
+		result = insn->is_write ? src : mem;
+	else
+		result = mmio_alu(insn, mem, src, &vcpu->vmcb->save.rflags);
+	if (insn->to_reg)
+		*lg_reg(vcpu, insn->reg) =
+			mmio_merge_read(insn, regs[insn->reg],
+					insn->op == MMIO_OP_XCHG ? mem : result);
+	lg_skip(vcpu, insn->len);
+	return insn->is_write ? lg_mmio_write(vcpu, gpa, insn->size, result) : 0;
+}
+
+/* 16-, 32- or 64-bit code, as the decoder needs to know. */
+static enum mmio_cpu_mode lg_code_mode(struct lg_vcpu *vcpu)
+{
+	if (lg_code64(vcpu))
+		return MMIO_MODE_64;
+	if (vcpu->vmcb->save.cs.attrib & BIT(10))	/* CS.D */
+		return MMIO_MODE_32;
+	return MMIO_MODE_16;
 }
 
 int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 {
 	struct lg_vmcb *vmcb = vcpu->vmcb;
-	struct lg_run *run = vcpu->run;
 	struct mmio_insn insn;
 	u8 code[MMIO_INSN_MAX_LEN];
-	u64 regs[16], wval;
-	int n, i;
-	bool lm = lg_code64(vcpu);
+	int n;
 
 	vcpu->exit_kind = LG_STAT_MMIO;
 	if (vmcb->control.exit_info_1 & (NPF_IN_GUEST_WALK | NPF_FETCH)) {
@@ -163,46 +380,25 @@ int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 		return 1;
 	}
 	n = lg_fetch(vcpu, code);
-	if (n <= 0 || mmio_decode(code, n, lm ? MMIO_MODE_64 : MMIO_MODE_32,
-				  &insn) < 0) {
+	if (n <= 0 || mmio_decode(code, n, lg_code_mode(vcpu), &insn) < 0) {
 		lg_vcpu_stop(vcpu, "cannot emulate the MMIO access to 0x%llx at rip 0x%llx (%*ph)",
 			     gpa, vmcb->save.rip, max(n, 0), code);
 		return 1;
 	}
-
-	for (i = 0; i < 16; i++)
-		regs[i] = *lg_reg(vcpu, i);
-	wval = insn.is_write ? mmio_write_value(&insn, regs) : 0;
-	if (vcpu->lapic.xapic && (gpa & PAGE_MASK) == LG_APIC_BASE) {
-		vcpu->exit_kind = LG_STAT_APIC;
-		lg_skip(vcpu, insn.len);
-		lg_xapic_access(vcpu, gpa, &insn, wval);
-		return 0;
-	}
-	if (insn.is_write && lg_ioeventfd_write(vcpu->vm, gpa, insn.size, wval, false)) {
-		vcpu->exit_kind = LG_STAT_IOEVENTFD;
-		lg_skip(vcpu, insn.len);
-		return 0;
-	}
-
-	run->exit_reason = LG_EXIT_MMIO;
-	run->mmio.addr = gpa;
-	run->mmio.len = insn.size;
-	run->mmio.is_write = insn.is_write;
-	run->mmio.data = wval;
-	if (!insn.is_write) {
-		vcpu->pending = LG_PENDING_MMIO_READ;
-		vcpu->pending_insn = insn;
-	}
-	lg_skip(vcpu, insn.len);
-	return 1;
+	if (insn.op >= MMIO_OP_MOVS)
+		return lg_mmio_string(vcpu, &insn, 0, false);
+	if (insn.reads)
+		return lg_mmio_read(vcpu, &insn, gpa);
+	return lg_mmio_finish(vcpu, &insn, gpa, 0);
 }
 
-void lg_mmio_complete(struct lg_vcpu *vcpu, u64 data)
+/* The launcher has read the memory operand: on with the instruction. */
+int lg_mmio_complete(struct lg_vcpu *vcpu, u64 data)
 {
-	u64 *reg = lg_reg(vcpu, vcpu->pending_insn.reg);
+	const struct mmio_insn *insn = &vcpu->pending_insn;
 
-	*reg = mmio_merge_read(&vcpu->pending_insn, *reg, data);
+	return lg_mmio_finish(vcpu, insn, vcpu->pending_gpa,
+			      data & lg_size_mask(insn->size));
 }
 
 /*
@@ -289,56 +485,6 @@ int lg_emulate_mov_cr4(struct lg_vcpu *vcpu, u64 allowed)
 }
 
 /*
- * Guest-linear [@lin, @lin + @len) to (@write) or from guest memory, a
- * page at a time, with the checks the CPU makes of a data access at the
- * guest's CPL; with @buf NULL, only the checks.  Returns 0, 1 when the
- * guest got the #PF or #GP the access raises, or -EFAULT when the memory
- * is not guest RAM.
- */
-static int lg_linear_copy(struct lg_vcpu *vcpu, u64 lin, u8 *buf, u32 len,
-			  bool write)
-{
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	unsigned int access = write ? GW_WRITE : 0;
-	u32 done = 0, chunk;
-	u64 va, gpa;
-	int ret;
-
-	if (s->cpl == 3)
-		access |= GW_USER;
-	if (s->cr0 & X86_CR0_WP)
-		access |= GW_WP;
-	if ((s->cr4 & X86_CR4_SMAP) && !(s->rflags & X86_EFLAGS_AC))
-		access |= GW_SMAP;
-	for (; done < len; done += chunk) {
-		va = lin + done;
-		chunk = min_t(u32, len - done, PAGE_SIZE - (va & ~PAGE_MASK));
-		ret = guest_walk_access(s->cr3, s->cr4, s->efer, va, access,
-					lg_read_gpa, vcpu->vm, &gpa);
-		if (ret == -EFAULT || ret == -EACCES) {
-			s->cr2 = va;
-			lg_inject_pf(vcpu, (ret == -EACCES ? X86_PF_PROT : 0) |
-				     (write ? X86_PF_WRITE : 0) |
-				     (s->cpl == 3 ? X86_PF_USER : 0));
-			return 1;
-		}
-		if (ret == -EINVAL) {		/* non-canonical, reserved bits */
-			lg_inject_gp(vcpu);
-			return 1;
-		}
-		if (ret)
-			return -EFAULT;
-		if (!buf)
-			continue;
-		ret = write ? lg_write_guest(vcpu->vm, gpa, buf + done, chunk) :
-			      lg_read_guest(vcpu->vm, gpa, buf + done, chunk);
-		if (ret)
-			return -EFAULT;
-	}
-	return 0;
-}
-
-/*
  * INS or OUTS: one exit moves up to LG_IO_BUF_SIZE bytes through the
  * run page.  OUTS reads guest memory now; INS checks it can write it
  * now and writes it in lg_string_io_complete().  Returns 0 to run on
@@ -383,7 +529,8 @@ int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port)
 		s->rip = vmcb->control.exit_info_2;
 		return 0;
 	}
-	ret = lg_linear_copy(vcpu, sio.first, sio.in ? NULL : buf, sio.len, sio.in);
+	ret = lg_linear_copy(vcpu, sio.first, sio.in ? NULL : buf, sio.len, sio.in,
+			     NULL);
 	if (ret < 0) {
 		lg_vcpu_stop(vcpu, "string I/O on port 0x%x with memory outside RAM (rip 0x%llx)",
 			     port, s->rip);
@@ -423,7 +570,7 @@ void lg_string_io_complete(struct lg_vcpu *vcpu)
 	if (sio->count == 1)
 		memcpy(buf, &run->io.data, sio->size);
 	string_io_order(sio, buf);
-	ret = lg_linear_copy(vcpu, sio->first, buf, sio->len, true);
+	ret = lg_linear_copy(vcpu, sio->first, buf, sio->len, true, NULL);
 	if (ret < 0)
 		lg_vcpu_stop(vcpu, "INS into memory outside RAM (rip 0x%llx)",
 			     vcpu->vmcb->save.rip);

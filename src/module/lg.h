@@ -40,7 +40,7 @@ struct lg_vm;
 enum lg_pending {
 	LG_PENDING_NONE,
 	LG_PENDING_IO_IN,	/* put run->io.data into RAX */
-	LG_PENDING_MMIO_READ,	/* merge run->mmio.data into a register */
+	LG_PENDING_MMIO_READ,	/* go on with the MMIO instruction: emulate.c */
 	LG_PENDING_IO_STR_IN,	/* INS: the run page's elements into memory */
 };
 
@@ -63,6 +63,7 @@ struct lg_vcpu {
 	enum lg_pending pending;
 	u8 pending_size;
 	struct mmio_insn pending_insn;
+	u64 pending_gpa;	/* LG_PENDING_MMIO_READ: where it read */
 	struct string_io pending_sio;
 	u64 pending_next_rip;
 
@@ -220,7 +221,7 @@ void lg_eventfd_free(struct lg_vm *vm);
 
 /* emulate.c */
 int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa);
-void lg_mmio_complete(struct lg_vcpu *vcpu, u64 data);
+int lg_mmio_complete(struct lg_vcpu *vcpu, u64 data);
 int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port);
 void lg_string_io_complete(struct lg_vcpu *vcpu);
 int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write);

@@ -1027,6 +1027,15 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 		/* DR6 in the VMCB already says why. */
 		lg_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 		return 0;
+	case LG_VMEXIT_ICEBP:
+		/*
+		 * INT1 (F1): a #DB trap, RIP past the instruction.  Intercepted
+		 * as Xen does (SVM's state after a #DB that ICEBP raised is
+		 * ambiguous), so we raise it ourselves.
+		 */
+		lg_skip_intercepted(vcpu, 1);
+		lg_inject_exception(vcpu, X86_TRAP_DB, false, 0);
+		return 0;
 	case LG_VMEXIT_EXCP_BASE + X86_TRAP_AC:
 		lg_inject_exception(vcpu, X86_TRAP_AC, true, 0);
 		return 0;
@@ -1096,14 +1105,19 @@ static int lg_handle_exit(struct lg_vcpu *vcpu)
 	return ret;
 }
 
-/* Finish what the launcher just completed for us. */
-static void lg_complete_pending(struct lg_vcpu *vcpu)
+/*
+ * Finish what the launcher just completed for us.  Returns 1 when that
+ * needs the launcher again (the write of an MMIO read-modify-write).
+ */
+static int lg_complete_pending(struct lg_vcpu *vcpu)
 {
 	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	enum lg_pending pending = vcpu->pending;
 	struct lg_run *run = vcpu->run;
 	u64 mask;
 
-	switch (vcpu->pending) {
+	vcpu->pending = LG_PENDING_NONE;
+	switch (pending) {
 	case LG_PENDING_IO_IN:
 		if (vcpu->pending_size == 4) {
 			s->rax = READ_ONCE(run->io.data);
@@ -1113,22 +1127,21 @@ static void lg_complete_pending(struct lg_vcpu *vcpu)
 		}
 		break;
 	case LG_PENDING_MMIO_READ:
-		lg_mmio_complete(vcpu, READ_ONCE(run->mmio.data));
-		break;
+		return lg_mmio_complete(vcpu, READ_ONCE(run->mmio.data));
 	case LG_PENDING_IO_STR_IN:
 		lg_string_io_complete(vcpu);
 		break;
 	case LG_PENDING_NONE:
 		break;
 	}
-	vcpu->pending = LG_PENDING_NONE;
+	return 0;
 }
 
 int lg_vcpu_run(struct lg_vcpu *vcpu)
 {
-	int ret = 0;
+	int ret;
 
-	lg_complete_pending(vcpu);	/* which may stop the VM (INS) */
+	ret = lg_complete_pending(vcpu);	/* which may stop the VM (INS) */
 	if (vcpu->dead)
 		return 0;	/* the run page still holds the error */
 	WRITE_ONCE(vcpu->task, current);

@@ -199,6 +199,7 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_VMEXIT_VMRUN		0x080
 #define LG_VMEXIT_VMMCALL		0x081
 #define LG_VMEXIT_RDTSCP		0x087
+#define LG_VMEXIT_ICEBP		0x088
 #define LG_VMEXIT_WBINVD		0x089
 #define LG_VMEXIT_XSETBV		0x08d
 #define LG_VMEXIT_NPF		0x400

@@ -23,6 +23,7 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 
 #define M64 MMIO_MODE_64
 #define M32 MMIO_MODE_32
+#define M16 MMIO_MODE_16
 
 struct decode_case {
 	const char *name;
@@ -44,6 +45,20 @@ struct decode_case {
 #define RD_ZX(l, s, r, d) { .len = l, .size = s, .reg = r, .dest_size = d }
 #define RD_SX(l, s, r, d) { .len = l, .size = s, .reg = r, .dest_size = d, \
 			    .sign_extend = true }
+
+/* Arithmetic, logic, XCHG, bit tests: memory read, then maybe written. */
+#define A(l, s, o, r, w)	{ .len = l, .size = s, .op = MMIO_OP_##o, .reads = true, \
+				  .is_write = w, .reg = r }
+#define A_H8(l, o, r, w)	{ .len = l, .size = 1, .op = MMIO_OP_##o, .reads = true, \
+				  .is_write = w, .reg = r, .operand = MMIO_OPERAND_HIGH8 }
+#define A_IMM(l, s, o, v, w)	{ .len = l, .size = s, .op = MMIO_OP_##o, .reads = true, \
+				  .is_write = w, .operand = MMIO_OPERAND_IMM, .imm = v }
+/* op r, r/m: the register is the first operand and takes the result. */
+#define A_TO(l, s, o, r, t)	{ .len = l, .size = s, .op = MMIO_OP_##o, .reads = true, \
+				  .reg = r, .reg_first = true, .to_reg = t }
+#define STR(l, s, o, rp, a, sg)	{ .len = l, .size = s, .op = MMIO_OP_##o, .rep = rp, \
+				  .addr_size = a, .seg = sg }
+enum { ES, CS, SS, DS, FS, GS };
 
 static struct decode_case good[] = {
 	/* What readX()/writeX() compile to, and the addressing forms. */
@@ -131,6 +146,70 @@ static struct decode_case good[] = {
 	{ "64: movabs %al,moffs with REX.B still uses AL", M64,
 	  B(0x41, 0xa2, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
 	  WR(10, 1, RAX) },
+	/* Arithmetic and logic with a memory operand. */
+	{ "64: addl %eax,(%rdi)", M64, B(0x01, 0x07), A(2, 4, ADD, RAX, true) },
+	{ "64: addb %ah,(%rbx)", M64, B(0x00, 0x23), A_H8(2, ADD, RAX, true) },
+	{ "64: addq 0x10(%rsi),%r9", M64, B(0x4c, 0x03, 0x4e, 0x10), A_TO(4, 8, ADD, R9, true) },
+	{ "64: orw %cx,(%rdi)", M64, B(0x66, 0x09, 0x0f), A(3, 2, OR, RCX, true) },
+	{ "64: adcl $5,(%rdi)", M64, B(0x83, 0x17, 0x05), A_IMM(3, 4, ADC, 5, true) },
+	{ "64: sbbq $-1,8(%rdx)", M64, B(0x48, 0x83, 0x5a, 0x08, 0xff),
+	  A_IMM(5, 8, SBB, ~0ULL, true) },
+	{ "64: andb $0xf0,(%rdi)", M64, B(0x80, 0x27, 0xf0), A_IMM(3, 1, AND, 0xf0, true) },
+	{ "64: subl $0x12345678,(%rdi)", M64, B(0x81, 0x2f, 0x78, 0x56, 0x34, 0x12),
+	  A_IMM(6, 4, SUB, 0x12345678, true) },
+	{ "64: xorl (%rdi),%edx", M64, B(0x33, 0x17), A_TO(2, 4, XOR, RDX, true) },
+	{ "64: cmpl $7,(%rdi)", M64, B(0x83, 0x3f, 0x07), A_IMM(3, 4, CMP, 7, false) },
+	{ "64: cmpq %rax,(%rdi)", M64, B(0x48, 0x39, 0x07), A(3, 8, CMP, RAX, false) },
+	{ "64: cmpb (%rdi),%cl", M64, B(0x3a, 0x0f), A_TO(2, 1, CMP, RCX, false) },
+	{ "64: testl %eax,(%rdi)", M64, B(0x85, 0x07), A(2, 4, TEST, RAX, false) },
+	{ "64: testb $0x80,(%rdi)", M64, B(0xf6, 0x07, 0x80), A_IMM(3, 1, TEST, 0x80, false) },
+	{ "64: testq $-2,(%rdi)", M64, B(0x48, 0xf7, 0x07, 0xfe, 0xff, 0xff, 0xff),
+	  A_IMM(7, 8, TEST, ~1ULL, false) },
+	{ "64: notl (%rdi)", M64, B(0xf7, 0x17), A(2, 4, NOT, RAX, true) },
+	{ "64: negw (%rdi)", M64, B(0x66, 0xf7, 0x1f), A(3, 2, NEG, RAX, true) },
+	{ "64: incb (%rdi)", M64, B(0xfe, 0x07), A(2, 1, INC, RAX, true) },
+	{ "64: decq (%rdi)", M64, B(0x48, 0xff, 0x0f), A(3, 8, DEC, RAX, true) },
+	{ "64: lock orl $1,(%rdi)", M64, B(0xf0, 0x83, 0x0f, 0x01), A_IMM(4, 4, OR, 1, true) },
+	{ "64: xchgl %eax,(%rdi)", M64, B(0x87, 0x07),
+	  { .len = 2, .size = 4, .op = MMIO_OP_XCHG, .reads = true, .is_write = true,
+	    .to_reg = true, .reg = RAX } },
+	{ "64: xchgb %ch,(%rdi)", M64, B(0x86, 0x2f),
+	  { .len = 2, .size = 1, .op = MMIO_OP_XCHG, .reads = true, .is_write = true,
+	    .to_reg = true, .reg = RCX, .operand = MMIO_OPERAND_HIGH8 } },
+	{ "64: xchgq %r12,(%r8)", M64, B(0x4d, 0x87, 0x20),
+	  { .len = 3, .size = 8, .op = MMIO_OP_XCHG, .reads = true, .is_write = true,
+	    .to_reg = true, .reg = R12 } },
+	/* Bit tests. */
+	{ "64: btl %eax,(%rdi)", M64, B(0x0f, 0xa3, 0x07), A(3, 4, BT, RAX, false) },
+	{ "64: btsq %rcx,(%rdi)", M64, B(0x48, 0x0f, 0xab, 0x0f), A(4, 8, BTS, RCX, true) },
+	{ "64: btrw %dx,(%rdi)", M64, B(0x66, 0x0f, 0xb3, 0x17), A(4, 2, BTR, RDX, true) },
+	{ "64: btcl $31,(%rdi)", M64, B(0x0f, 0xba, 0x3f, 0x1f), A_IMM(4, 4, BTC, 31, true) },
+	{ "64: btl $3,(%rdi)", M64, B(0x0f, 0xba, 0x27, 0x03), A_IMM(4, 4, BT, 3, false) },
+	{ "64: lock btsl $0,(%rdi)", M64, B(0xf0, 0x0f, 0xba, 0x2f, 0x00),
+	  A_IMM(5, 4, BTS, 0, true) },
+	/* String moves. */
+	{ "64: movsb", M64, B(0xa4), STR(1, 1, MOVS, false, 8, DS) },
+	{ "64: movsl", M64, B(0xa5), STR(1, 4, MOVS, false, 8, DS) },
+	{ "64: rep movsq", M64, B(0xf3, 0x48, 0xa5), STR(3, 8, MOVS, true, 8, DS) },
+	{ "64: rep stosb", M64, B(0xf3, 0xaa), STR(2, 1, STOS, true, 8, DS) },
+	{ "64: rep stosl", M64, B(0xf3, 0xab), STR(2, 4, STOS, true, 8, DS) },
+	{ "64: stosw", M64, B(0x66, 0xab), STR(2, 2, STOS, false, 8, DS) },
+	{ "64: lodsl", M64, B(0xad), STR(1, 4, LODS, false, 8, DS) },
+	{ "64: fs movsb", M64, B(0x64, 0xa4), STR(2, 1, MOVS, false, 8, FS) },
+	{ "64: addr32 rep movsb", M64, B(0x67, 0xf3, 0xa4), STR(3, 1, MOVS, true, 4, DS) },
+	{ "64: repne movsb is rep movsb", M64, B(0xf2, 0xa4), STR(2, 1, MOVS, true, 8, DS) },
+	{ "32: rep movsl", M32, B(0xf3, 0xa5), STR(2, 4, MOVS, true, 4, DS) },
+	{ "32: es movsw", M32, B(0x26, 0x66, 0xa5), STR(3, 2, MOVS, false, 4, ES) },
+	/* 16-bit code: 16-bit operands and addresses unless 66 and 67 say. */
+	{ "16: movw %ax,(%bx)", M16, B(0x89, 0x07), WR(2, 2, RAX) },
+	{ "16: movl %eax,(%bx)", M16, B(0x66, 0x89, 0x07), WR(3, 4, RAX) },
+	{ "16: addw $1,(%si)", M16, B(0x83, 0x04, 0x01), A_IMM(3, 2, ADD, 1, true) },
+	{ "16: movb %al,0x1234 (moffs16)", M16, B(0xa2, 0x34, 0x12), WR(3, 1, RAX) },
+	{ "16: rep movsw", M16, B(0xf3, 0xa5), STR(2, 2, MOVS, true, 2, DS) },
+	{ "16: addr32 movl %eax,(%edi)", M16, B(0x67, 0x66, 0x89, 0x07), WR(4, 4, RAX) },
+	{ "16: movl %eax,0x12345678(%edi) (addr32: disp32)", M16,
+	  B(0x67, 0x66, 0x89, 0x87, 0x78, 0x56, 0x34, 0x12), WR(8, 4, RAX) },
+	{ "16: movzbw (%bx,%si),%cx", M16, B(0x0f, 0xb6, 0x08), RD_ZX(3, 1, RCX, 2) },
 	/* Prefix rules. */
 	{ "64: REX.W then 66 drops the REX: movw %ax,(%rdi)", M64,
 	  B(0x48, 0x66, 0x89, 0x07), WR(4, 2, RAX) },
@@ -174,9 +253,6 @@ static struct decode_case bad[] = {
 	{ "LOCK movl %eax,(%rdi)", M64, B(0xf0, 0x89, 0x07) },
 	{ "REP movl %eax,(%rdi)", M64, B(0xf3, 0x89, 0x07) },
 	{ "REPNE movl %eax,(%rdi)", M64, B(0xf2, 0x89, 0x07) },
-	{ "rep movsb", M64, B(0xf3, 0xa4) },
-	{ "rep movsl in 32-bit mode", M32, B(0xf3, 0xa5) },
-	{ "movsb (no string moves to MMIO)", M64, B(0xa4) },
 	{ "mod=11: movl %eax,%eax (89 c0)", M64, B(0x89, 0xc0) },
 	{ "mod=11: movq %rcx,%rax (48 8b c1)", M64, B(0x48, 0x8b, 0xc1) },
 	{ "mod=11: movb $1,%al (c6 c0)", M64, B(0xc6, 0xc0, 0x01) },
@@ -185,9 +261,19 @@ static struct decode_case bad[] = {
 	{ "mod=11: xbegin (c7 f8)", M64, B(0xc7, 0xf8, 0x00, 0x00, 0x00, 0x00) },
 	{ "C6 /1 is not MOV", M64, B(0xc6, 0x4f, 0x00, 0x01) },
 	{ "C7 /7 is not MOV", M64, B(0xc7, 0x38, 0x00, 0x00, 0x00, 0x00) },
-	{ "addl %eax,(%rdi)", M64, B(0x01, 0x07) },
 	{ "lea (%rdi),%eax", M64, B(0x8d, 0x07) },
-	{ "incl (%rdi)", M64, B(0xff, 0x07) },
+	{ "mull (%rdi)", M64, B(0xf7, 0x27) },
+	{ "pushq (%rdi)", M64, B(0xff, 0x37) },
+	{ "mod=11: incl %eax", M64, B(0xff, 0xc0) },
+	{ "lock xaddl %eax,(%rdi) (0f c1)", M64, B(0xf0, 0x0f, 0xc1, 0x07) },
+	{ "LOCK cmpl %eax,(%rdi): no write to lock", M64, B(0xf0, 0x39, 0x07) },
+	{ "LOCK addl (%rdi),%eax: the register is written", M64, B(0xf0, 0x03, 0x07) },
+	{ "LOCK btl $1,(%rdi)", M64, B(0xf0, 0x0f, 0xba, 0x27, 0x01) },
+	{ "LOCK movsb", M64, B(0xf0, 0xa4) },
+	{ "REP addl %eax,(%rdi)", M64, B(0xf3, 0x01, 0x07) },
+	{ "addl $1,%eax (05: no memory operand)", M64, B(0x05, 0x01, 0x00, 0x00, 0x00) },
+	{ "0f ba /3 is not a bit test", M64, B(0x0f, 0xba, 0x1f, 0x01) },
+	{ "f7 /1 is not TEST", M64, B(0xf7, 0x0f, 0x00, 0x00, 0x00, 0x00) },
 	{ "ud2", M64, B(0x0f, 0x0b) },
 	{ "popcnt-less 0f b8", M64, B(0x0f, 0xb8, 0x07) },
 	{ "movnti %eax,(%rdi) (0f c3)", M64, B(0x0f, 0xc3, 0x07) },
@@ -226,17 +312,34 @@ static int decode_exact(const u8 *code, unsigned int n, enum mmio_cpu_mode mode,
 
 static void assert_insn_equal(const struct mmio_insn *got, const struct mmio_insn *want)
 {
+	bool string = want->op >= MMIO_OP_MOVS;
+	/* A MOV reads if and only if it does not write, into its register. */
+	bool reads = want->op == MMIO_OP_MOV ? !want->is_write :
+		     string ? want->op != MMIO_OP_STOS : want->reads;
+	bool to_reg = want->op == MMIO_OP_MOV ? reads :
+		      string ? want->op == MMIO_OP_LODS : want->to_reg;
+	bool is_write = string ? want->op != MMIO_OP_LODS : want->is_write;
+
 	assert_int_equal(got->len, want->len);
 	assert_int_equal(got->size, want->size);
-	assert_int_equal(got->is_write, want->is_write);
+	assert_int_equal(got->op, want->op);
+	assert_int_equal(got->reads, reads);
+	assert_int_equal(got->is_write, is_write);
+	assert_int_equal(got->to_reg, to_reg);
+	assert_int_equal(got->reg_first, want->reg_first);
 	assert_int_equal(got->operand, want->operand);
 	if (want->operand != MMIO_OPERAND_IMM)
 		assert_int_equal(got->reg, want->reg);
 	else
 		assert_int_equal(got->imm, want->imm);
-	if (!want->is_write) {
+	if (to_reg) {
 		assert_int_equal(got->dest_size, want->dest_size ? want->dest_size : want->size);
 		assert_int_equal(got->sign_extend, want->sign_extend);
+	}
+	if (string) {
+		assert_int_equal(got->rep, want->rep);
+		assert_int_equal(got->addr_size, want->addr_size);
+		assert_int_equal(got->seg, want->seg);
 	}
 }
 
@@ -253,10 +356,14 @@ static void test_decode_bad(void **state)
 {
 	const struct decode_case *c = *state;
 	struct mmio_insn insn;
-	u8 padded[MMIO_INSN_MAX_LEN + 9] = { 0 };
+	u8 padded[MMIO_INSN_MAX_LEN + 9];
 
 	assert_int_equal(decode_exact(c->code, c->ncode, c->mode, &insn), -EINVAL);
-	/* Still refused with all 15 bytes there: not just for being short. */
+	/*
+	 * Still refused with all 15 bytes there: not just for being short.
+	 * (HLT, F4, after it: no instruction the decoder takes ends in it.)
+	 */
+	memset(padded, 0xf4, sizeof(padded));
 	memcpy(padded, c->code, c->ncode);
 	assert_int_equal(decode_exact(padded, sizeof(padded), c->mode, &insn), -EINVAL);
 }
@@ -311,8 +418,15 @@ static void check_plausible(const u8 *code, unsigned int n, enum mmio_cpu_mode m
 	assert_true(insn.len >= 1 && insn.len <= n && insn.len <= MMIO_INSN_MAX_LEN);
 	assert_true(insn.size == 1 || insn.size == 2 || insn.size == 4 || insn.size == 8);
 	assert_true(insn.reg < (insn.operand == MMIO_OPERAND_HIGH8 ? 4 : 16));
-	if (!insn.is_write)
+	assert_true(insn.reads || insn.is_write);
+	assert_true(insn.op <= MMIO_OP_LODS);
+	if (insn.to_reg)
 		assert_true(insn.dest_size >= insn.size && insn.operand != MMIO_OPERAND_IMM);
+	if (insn.operand == MMIO_OPERAND_IMM)
+		assert_true(insn.imm <= lg_size_mask(insn.size));
+	assert_true(insn.addr_size == 2 || insn.addr_size == 4 || insn.addr_size == 8);
+	assert_true(insn.seg <= 5);
+	assert_true(!insn.rep || insn.op >= MMIO_OP_MOVS);
 	/* Exactly len bytes decode the same; one fewer does not decode. */
 	assert_int_equal(decode_exact(code, insn.len, mode, &again), 0);
 	assert_memory_equal(&insn, &again, sizeof(insn));

@@ -474,9 +474,14 @@ vm_need_hostile() {
 	if [ ! -d "$out" ]; then
 		mkdir -p "$out"
 		for c in $(sed -n 's/^#.*if CASE == \([0-9]*\).*/\1/p' "$VM_DIR/hostile/hostile.S" | sort -un); do
+			# Case 37, the conformance guest, is mostly C.
 			gcc -nostdlib -static -no-pie -Wl,--build-id=none \
 				-Wl,-Ttext=0x1000000 -Wl,-e,_start -DCASE="$c" \
-				-o "$out/case$c" "$VM_DIR/hostile/hostile.S" 2>>"$VM_BUILD/hostile.log" ||
+				-O2 -ffreestanding -fno-pic -mno-red-zone -mgeneral-regs-only \
+				-fno-stack-protector -Wall -Werror \
+				-o "$out/case$c" "$VM_DIR/hostile/hostile.S" \
+				$([ "$c" = 37 ] && echo "$VM_DIR/hostile/conform.c") \
+				2>>"$VM_BUILD/hostile.log" ||
 				{ VM_NEED_ERR="cannot build hostile guest $c (log: $VM_BUILD/hostile.log)"; rm -rf "$out"; return 1; }
 		done
 	fi

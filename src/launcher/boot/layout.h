@@ -57,7 +57,7 @@
 
 /* The MMIO hole between the end of low RAM and 4 GiB. */
 #define LAYOUT_PCI_MMIO		0xc0000000ULL	/* PCI BAR window ... */
-#define LAYOUT_PCI_MMIO_END	0xfec00000ULL	/* ... up to the IOAPIC */
+#define LAYOUT_PCI_MMIO_END	0xfeb00000ULL	/* ... up to the test window */
 #define LAYOUT_IOAPIC		0xfec00000ULL
 #define LAYOUT_LAPIC		0xfee00000ULL
 

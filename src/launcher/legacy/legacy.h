@@ -2,7 +2,8 @@
 /*
  * The legacy PC devices a Linux guest expects to find at fixed addresses:
  * the 8250 UART, the i8042 (for reset), the CMOS RTC, the IOAPIC that
- * routes the UART's IRQ, PCI configuration space, and a debug-exit port.
+ * routes the UART's IRQ, PCI configuration space, a debug-exit port and a
+ * test window of device memory.
  * Each lives in its own file and registers itself on the bus in its
  * *_init(); this header is all the launcher core needs to know of them.
  *
@@ -64,6 +65,11 @@ void rtc_set_time_source(time_t (*now)(void));
 #define DEBUG_EXIT_PORT		0x501
 #define ISA_DEBUG_EXIT_PORT	0xf4
 int debug_exit_init(void);
+
+/* A page of device memory that reads back what was written (testdev.c). */
+#define TESTDEV_BASE		0xfeb00000ULL
+#define TESTDEV_SIZE		0x1000U
+int testdev_init(void);
 
 /*
  * PCI configuration mechanism #1 (0xCF8/0xCFC) with a host bridge at

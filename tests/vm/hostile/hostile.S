@@ -24,7 +24,8 @@
 #define CODE32_SEL	0x40
 #define CODE16_SEL	0x48
 #define DATA16_SEL	0x50
-#define MODES16_AT	0x7000	/* case 35's real-mode code */
+#define MODES16_AT	0x7000	/* mode_trip's real-mode code */
+#define TESTDEV		0xfeb00000	/* lguest-launch's test window */
 
 	.text
 	.globl _start
@@ -44,9 +45,9 @@ _start:
 	rep outsb
 	mov $42, %al
 	jmp report
-#elif CASE == 3		/* MMIO by an instruction outside the MOV family */
+#elif CASE == 3		/* MMIO by an instruction lg does not emulate */
 	mov $0xc0000000, %rax
-	addl %ecx, (%rax)
+	mull (%rax)
 #elif CASE == 4		/* running code from outside RAM */
 	mov $0xd0000000, %rax
 	jmp *%rax
@@ -283,74 +284,12 @@ _start:
 	mov $42, %al
 	jmp report
 #elif CASE == 35	/* long mode to 32-bit, 16-bit and real mode, and back */
-	lea modes16(%rip), %rsi		/* real mode runs below 1 MiB */
-	mov $MODES16_AT, %edi
-	mov $(modes16_end - modes16), %ecx
-	rep movsb
-	push $CODE32_SEL
-	lea modes32(%rip), %rax
-	push %rax
-	lretq				/* compatibility mode */
-	.code32
-modes32:
-	mov %cr0, %eax			/* paging off: long mode ends */
-	and $0x7fffffff, %eax
-	mov %eax, %cr0
-	mov $0xc0000080, %ecx		/* EFER.LME off */
-	rdmsr
-	and $~0x100, %eax
-	wrmsr
-	mov %cr4, %eax			/* PAE off: lg emulates this move */
-	and $~0x20, %eax
-	mov %eax, %cr4
-	ljmp $CODE16_SEL, $MODES16_AT	/* 16-bit protected mode */
-back32:
-	mov $KERNEL_DS, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	mov %cr4, %eax			/* PAE on, emulated again */
-	or $0x20, %eax
-	mov %eax, %cr4
-	mov $0xc0000080, %ecx
-	rdmsr
-	or $0x100, %eax
-	wrmsr
-	mov %cr0, %eax			/* paging on: long mode again */
-	or $0x80000000, %eax
-	mov %eax, %cr0
-	ljmp $KERNEL_CS, $back64
-	.code64
-back64:
+	call mode_trip
 	mov $92, %r12d
 	cmpw $0x5678, 0x6000		/* what real mode wrote */
 	jne fail
 	mov $42, %al
 	jmp report
-
-	.code16
-modes16:
-	mov $DATA16_SEL, %ax
-	mov %ax, %ds
-	mov %ax, %ss
-	mov %cr0, %eax			/* real mode */
-	and $~1, %eax
-	mov %eax, %cr0
-	ljmp $0, $(MODES16_AT + real16 - modes16)
-real16:
-	xor %ax, %ax
-	mov %ax, %ds
-	mov %ax, %ss
-	mov $0x6ff0, %sp
-	pushw $0x5678			/* the stack and memory, 16-bit */
-	popw %bx
-	mov %bx, 0x6000
-	mov %cr0, %eax			/* protected mode, 32-bit code */
-	or $1, %eax
-	mov %eax, %cr0
-	ljmpl $CODE32_SEL, $back32
-modes16_end:
-	.code64
 #elif CASE == 36	/* INIT to itself: the boot CPU restarts at 0xfffffff0 */
 	mov $0x1b, %ecx			/* IA32_APIC_BASE: x2APIC on */
 	rdmsr
@@ -360,6 +299,9 @@ modes16_end:
 	mov $0x4500, %eax
 	xor %edx, %edx
 	wrmsr
+#elif CASE == 37	/* the conformance guest: conform.c, its PASS/FAIL lines */
+	call conform_main
+	jmp report
 #else
 #error CASE
 #endif
@@ -397,6 +339,133 @@ ymm_store:
 	vmovdqu %ymm\n, ymm_dump+32*\n(%rip)
 	.endr
 	ret
+#endif
+
+#if CASE == 35 || CASE == 37
+/*
+ * mode_trip: from long mode through compatibility mode to 32-bit
+ * protected mode with paging off, 16-bit protected mode and real mode,
+ * and back; callable from C.  In each mode a few MMIO instructions on
+ * lguest-launch's test window leave their results at 0x6100 (conform.c
+ * checks them); real mode also writes 0x5678 at 0x6000 through its
+ * stack.  Real mode reaches the window through FS and ES, which keep the
+ * flat 4 GiB segments loaded in long mode ("unreal" mode).
+ */
+	.globl mode_trip
+mode_trip:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, saved_rsp(%rip)
+	lea modes16(%rip), %rsi		/* real mode runs below 1 MiB */
+	mov $MODES16_AT, %edi
+	mov $(modes16_end - modes16), %ecx
+	cld
+	rep movsb
+	mov $KERNEL_DS, %ax
+	mov %ax, %es
+	mov %ax, %fs
+	push $CODE32_SEL
+	lea modes32(%rip), %rax
+	push %rax
+	lretq				/* compatibility mode */
+	.code32
+modes32:
+	mov %cr0, %eax			/* paging off: long mode ends */
+	and $0x7fffffff, %eax
+	mov %eax, %cr0
+	mov $0xc0000080, %ecx		/* EFER.LME off */
+	rdmsr
+	and $~0x100, %eax
+	wrmsr
+	mov %cr4, %eax			/* PAE off: lg emulates this move */
+	and $~0x20, %eax
+	mov %eax, %cr4
+	movl $0x11223344, TESTDEV + 0x100	/* 32-bit MMIO */
+	addl $0x01010101, TESTDEV + 0x100
+	movl TESTDEV + 0x100, %eax
+	movl %eax, 0x6100
+	mov $0xa5a5a5a5, %ebx
+	xchg %ebx, TESTDEV + 0x100
+	movl %ebx, 0x6104
+	movl TESTDEV + 0x100, %eax
+	movl %eax, 0x6108
+	ljmp $CODE16_SEL, $MODES16_AT	/* 16-bit protected mode */
+back32:
+	mov $KERNEL_DS, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	mov %cr4, %eax			/* PAE on, emulated again */
+	or $0x20, %eax
+	mov %eax, %cr4
+	mov $0xc0000080, %ecx
+	rdmsr
+	or $0x100, %eax
+	wrmsr
+	mov %cr0, %eax			/* paging on: long mode again */
+	or $0x80000000, %eax
+	mov %eax, %cr0
+	ljmp $KERNEL_CS, $back64
+	.code64
+back64:
+	mov saved_rsp(%rip), %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+
+	.code16
+modes16:
+	mov $DATA16_SEL, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov $(TESTDEV + 0x110), %edi	/* 16-bit MMIO, 32-bit addresses */
+	movw $0x1234, %fs:(%edi)
+	addw $0x1111, %fs:(%edi)
+	movw %fs:(%edi), %ax
+	mov %ax, 0x6110
+	orb $0x80, %fs:1(%edi)
+	movzbw %fs:1(%edi), %ax
+	mov %ax, 0x6114
+	mov %cr0, %eax			/* real mode */
+	and $~1, %eax
+	mov %eax, %cr0
+	ljmp $0, $(MODES16_AT + real16 - modes16)
+real16:
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov $0x6ff0, %sp
+	pushw $0x5678			/* the stack and memory, 16-bit */
+	popw %bx
+	mov %bx, 0x6000
+	mov $(TESTDEV + 0x120), %edi	/* real-mode MMIO */
+	movw $0x4321, %fs:(%edi)
+	incw %fs:(%edi)
+	movw %fs:(%edi), %ax
+	mov %ax, 0x6118
+	mov $(TESTDEV + 0x130), %edi
+	mov $0x99, %al
+	mov $2, %ecx
+	addr32 rep stosb
+	mov $(TESTDEV + 0x130), %edi
+	movw %fs:(%edi), %ax
+	mov %ax, 0x611c
+	mov %cr0, %eax			/* protected mode, 32-bit code */
+	or $1, %eax
+	mov %eax, %cr0
+	ljmpl $CODE32_SEL, $back32
+modes16_end:
+	.code64
+saved_rsp:
+	.quad 0
 #endif
 
 #if CASE == 22 || CASE == 23
@@ -557,3 +626,4 @@ stack_top:
 	.fill 4096, 1, 0
 user_stack_top:
 #endif
+	.section .note.GNU-stack, "", @progbits

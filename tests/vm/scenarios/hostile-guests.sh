@@ -12,8 +12,11 @@
 # long mode through 32-bit and 16-bit protected mode to real mode and
 # back, with lg emulating its moves to CR4 in 32-bit code; one that sends
 # itself an INIT restarts at the reset vector, where it has no firmware,
-# and is stopped.  The host kernel
-# is none the worse (no oops, lg still works).
+# and is stopped.  The conformance guest (two at once) checks the
+# exception every intercepted instruction raises, runs every MMIO form lg
+# emulates on the test window and on RAM and compares them, and goes
+# through 32-bit, 16-bit and real mode with MMIO in each; a line per
+# check.  The host kernel is none the worse (no oops, lg still works).
 # also-on: debug sid
 # needs: launcher hostile guest-kernel guest-test
 
@@ -57,6 +60,34 @@ exits rdpmc-gp 18 113
 exits efer-lme-clear-gp 24 113
 exits cpu-modes-round-trip 35 42
 exits init-to-boot-cpu 36 3 "executed code at 0xfffffff0"
+
+# The conformance guest (hostile/conform.c), twice at once: each of its
+# "conform: PASS name" / "conform: FAIL name: why" lines is a test here,
+# and it must get to its count line and exit 0.
+lguest-launch -m 64M /hostile/case37 >/tmp/conform1.log 2>&1 </dev/null &
+pid=$!
+lguest-launch -m 64M /hostile/case37 >/tmp/conform2.log 2>&1 </dev/null
+rc2=$?
+wait $pid
+rc1=$?
+tr -d '\r' </tmp/conform1.log | sed -n 's/^conform: \(PASS\|FAIL\) //p' |
+	while IFS= read -r line; do
+		name=conform-$(printf '%s' "${line%%:*}" | tr ' ' '-')
+		case $line in
+		*:*) lgtest_fail "$name" "${line#*: }" ;;
+		*) lgtest_pass "$name" ;;
+		esac
+	done
+for i in 1 2; do
+	eval rc=\$rc$i
+	summary=$(tr -d '\r' </tmp/conform$i.log | grep '^conform: [0-9]* passed, 0 failed$')
+	if [ $rc = 0 ] && [ -n "$summary" ]; then
+		lgtest_pass conform-guest-$i-all-passed
+	else
+		lgtest_fail conform-guest-$i-all-passed "status $rc: $(tail -n 3 /tmp/conform$i.log | tr '\n' ' ')"
+	fi
+	echo "  | conformance guest $i: status $rc, ${summary:-no count line}"
+done
 
 # A host breakpoint counts every write while a guest exits again and
 # again on the same CPU (each #VMEXIT disables DR7).  Guests' own
