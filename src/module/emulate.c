@@ -496,31 +496,30 @@ int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port)
 	struct lg_vmcb_save *s = &vmcb->save;
 	struct lg_run *run = vcpu->run;
 	u8 *buf = (u8 *)run + LG_IO_BUF_OFFSET;
-	bool lm = (s->efer & EFER_LMA) && (s->cs.attrib & BIT(9));
 	bool in = vmcb->control.exit_info_1 & LG_IOIO_IN;
+	enum mmio_cpu_mode mode = lg_code_mode(vcpu);
+	unsigned int asize;
 	struct string_io sio;
 	u8 code[MMIO_INSN_MAX_LEN];
-	int seg = 0, ret, n;
-	u64 base;
+	int seg, ret, n;
+	u64 info;
 
-	if (!(s->efer & EFER_LMA)) {
-		lg_vcpu_stop(vcpu, "string I/O on port 0x%x outside long mode is not supported",
-			     port);
+	/*
+	 * The instruction's prefixes give OUTS's segment and the address
+	 * size, which QEMU's emulated SVM leaves out of EXITINFO1.
+	 */
+	n = lg_fetch(vcpu, code);
+	seg = n > 0 ? string_io_decode(code, n, mode == MMIO_MODE_64 ? 8 :
+				       mode == MMIO_MODE_32 ? 4 : 2, &asize) : -EINVAL;
+	if (seg < 0) {
+		lg_vcpu_stop(vcpu, "cannot decode the string I/O instruction at rip 0x%llx",
+			     s->rip);
 		return 1;
 	}
-	if (!in) {
-		n = lg_fetch(vcpu, code);
-		seg = n > 0 ? string_io_outs_segment(code, n, lm) : -EINVAL;
-		if (seg < 0) {
-			lg_vcpu_stop(vcpu, "cannot decode the OUTS at rip 0x%llx", s->rip);
-			return 1;
-		}
-	}
-	/* 64-bit mode ignores all segment bases but those of FS and GS. */
-	base = (!lm || seg >= 4) ? (&s->es)[seg].base : 0;
+	info = string_io_set_asize(vmcb->control.exit_info_1, asize);
 	/* The memory operand: ES:RDI for INS, SEG:RSI for OUTS. */
-	ret = string_io_plan(vmcb->control.exit_info_1, s->rflags, vcpu->regs[1],
-			     vcpu->regs[in ? 7 : 6], base, LG_IO_BUF_SIZE, &sio);
+	ret = string_io_plan(info, s->rflags, vcpu->regs[1], vcpu->regs[in ? 7 : 6],
+			     lg_seg_base(vcpu, in ? 0 : seg), LG_IO_BUF_SIZE, &sio);
 	if (ret) {
 		lg_vcpu_stop(vcpu, "bad string I/O exit 0x%llx", vmcb->control.exit_info_1);
 		return 1;

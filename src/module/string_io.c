@@ -11,6 +11,7 @@
 #define IOIO_SIZE(i)	(((i) >> 4) & 7)
 #define IOIO_A16	0x80ULL
 #define IOIO_A32	0x100ULL
+#define IOIO_A64	0x200ULL
 #define RFLAGS_DF	0x400ULL
 
 int string_io_plan(u64 info, u64 rflags, u64 rcx, u64 index, u64 seg_base,
@@ -75,13 +76,13 @@ void string_io_order(const struct string_io *s, u8 *buf)
 		}
 }
 
-int string_io_outs_segment(const u8 *code, int len, bool lm)
+int string_io_decode(const u8 *code, int len, unsigned int def_asize,
+		     unsigned int *asize)
 {
-	int i, seg = 3;
-
 	/* The override prefixes, in the order of the segment numbers. */
 	static const u8 seg_prefix[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
-	int s;
+	bool a67 = false;
+	int i, s, seg = 3;
 
 	for (i = 0; i < len; i++) {
 		for (s = 0; s < 6 && code[i] != seg_prefix[s]; s++)
@@ -90,13 +91,25 @@ int string_io_outs_segment(const u8 *code, int len, bool lm)
 			seg = s;
 			continue;
 		}
+		if (code[i] == 0x67)
+			a67 = true;
 		if (code[i] == 0x66 || code[i] == 0x67 || code[i] == 0xf2 ||
 		    code[i] == 0xf3)
 			continue;
 		/* REX comes last, just before the opcode. */
-		if (lm && (code[i] & 0xf0) == 0x40 && i + 1 < len)
+		if (def_asize == 8 && (code[i] & 0xf0) == 0x40 && i + 1 < len)
 			i++;
-		return code[i] == 0x6e || code[i] == 0x6f ? seg : -EINVAL;
+		if ((code[i] & 0xfc) != 0x6c)
+			return -EINVAL;
+		/* 67 halves 64- and 32-bit addressing; 16-bit becomes 32. */
+		*asize = !a67 ? def_asize : def_asize == 2 ? 4 : def_asize / 2;
+		return seg;
 	}
 	return -EINVAL;
+}
+
+u64 string_io_set_asize(u64 info, unsigned int asize)
+{
+	info &= ~(IOIO_A16 | IOIO_A32 | IOIO_A64);
+	return info | (asize == 2 ? IOIO_A16 : asize == 4 ? IOIO_A32 : IOIO_A64);
 }

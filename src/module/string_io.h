@@ -44,10 +44,16 @@ bool string_io_advance(const struct string_io *s, u64 *rcx, u64 *index);
 void string_io_order(const struct string_io *s, u8 *buf);
 
 /*
- * The segment of the OUTS at @code (@len bytes): 0-5 for ES, CS, SS, DS,
- * FS, GS, from the last override prefix, else DS.  -EINVAL if the bytes
- * are not an OUTS.
+ * The INS or OUTS at @code (@len bytes) in code whose default address
+ * size is @def_asize bytes (8 in 64-bit code, 4 or 2): returns the
+ * segment of OUTS's memory operand, 0-5 for ES, CS, SS, DS, FS, GS (the
+ * last override prefix, else DS), and sets *@asize to the instruction's
+ * address size.  -EINVAL if the bytes are not an INS or OUTS.
  */
-int string_io_outs_segment(const u8 *code, int len, bool lm);
+int string_io_decode(const u8 *code, int len, unsigned int def_asize,
+		     unsigned int *asize);
+
+/* @info with its address-size bits (A16, A32, A64) for @asize bytes. */
+u64 string_io_set_asize(u64 info, unsigned int asize);
 
 #endif /* LG_STRING_IO_H */

@@ -118,18 +118,37 @@ static void test_bad_exits(void **state)
 	assert_int_equal(string_io_plan(STR | A64, 0, 0, 0, 0, 2048, &s), -EINVAL);
 }
 
-static void test_outs_segment(void **state)
+static void test_decode_segment_and_address_size(void **state)
 {
 	static const u8 plain[] = { 0xf3, 0x6e };
 	static const u8 fs[] = { 0x64, 0xf3, 0x66, 0x6f };
 	static const u8 rex_gs[] = { 0x65, 0xf3, 0x48, 0x6f };
+	static const u8 insb[] = { 0xf3, 0x6c };
+	static const u8 a32_insw[] = { 0x67, 0xf3, 0x66, 0x6d };
 	static const u8 not_outs[] = { 0xf3, 0xa4 };
+	unsigned int asize = 0;
 
-	assert_int_equal(string_io_outs_segment(plain, 2, true), 3);
-	assert_int_equal(string_io_outs_segment(fs, 4, true), 4);
-	assert_int_equal(string_io_outs_segment(rex_gs, 4, true), 5);
-	assert_int_equal(string_io_outs_segment(not_outs, 2, true), -EINVAL);
-	assert_int_equal(string_io_outs_segment(fs, 1, true), -EINVAL);
+	assert_int_equal(string_io_decode(plain, 2, 8, &asize), 3);
+	assert_int_equal(asize, 8);
+	assert_int_equal(string_io_decode(fs, 4, 8, &asize), 4);
+	assert_int_equal(string_io_decode(rex_gs, 4, 8, &asize), 5);
+	assert_int_equal(string_io_decode(insb, 2, 2, &asize), 3);
+	assert_int_equal(asize, 2);
+	assert_int_equal(string_io_decode(a32_insw, 4, 2, &asize), 3);
+	assert_int_equal(asize, 4);	/* 67 in 16-bit code: 32-bit addresses */
+	assert_int_equal(string_io_decode(a32_insw, 4, 4, &asize), 3);
+	assert_int_equal(asize, 2);
+	assert_int_equal(string_io_decode(a32_insw, 4, 8, &asize), 3);
+	assert_int_equal(asize, 4);
+	assert_int_equal(string_io_decode(not_outs, 2, 8, &asize), -EINVAL);
+	assert_int_equal(string_io_decode(fs, 1, 8, &asize), -EINVAL);
+}
+
+static void test_set_asize(void **state)
+{
+	assert_int_equal(string_io_set_asize(STR | A64, 2), STR | A16);
+	assert_int_equal(string_io_set_asize(STR | SZ(1), 4), STR | SZ(1) | A32);
+	assert_int_equal(string_io_set_asize(STR | A16, 8), STR | A64);
 }
 
 int main(void)
@@ -141,7 +160,8 @@ int main(void)
 		cmocka_unit_test(test_df_down),
 		cmocka_unit_test(test_address_sizes),
 		cmocka_unit_test(test_bad_exits),
-		cmocka_unit_test(test_outs_segment),
+		cmocka_unit_test(test_decode_segment_and_address_size),
+		cmocka_unit_test(test_set_asize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,8 @@
  *   and on RAM, with the same registers and flags: memory, registers
  *   and the flags the manuals define must come out the same.
  * - mode_trip (hostile.S) goes through 32-bit protected mode, 16-bit
- *   protected mode and real mode and back, with MMIO in each.
+ *   protected mode and real mode and back, with MMIO in each, and
+ *   string I/O in real mode (its REP OUTSB prints a line of its own).
  *
  * Freestanding, general registers only: no SSE, whose state the guest
  * has not enabled.
@@ -394,7 +395,7 @@ static void modes(void)
 	volatile u32 *res = (volatile u32 *)TRIP_RESULTS;
 	int i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 10; i++)
 		res[i] = 0;
 	mode_trip();
 	check_eq("mode-trip real-mode-stack", *(volatile u16 *)0x6000, 0x5678);
@@ -405,6 +406,8 @@ static void modes(void)
 	check_eq("16-bit pm orb movzbw", res[5] & 0xffff, 0x00a3);
 	check_eq("real-mode movw incw", res[6] & 0xffff, 0x4322);
 	check_eq("real-mode rep stosb", res[7] & 0xffff, 0x9999);
+	check_eq("real-mode rep insb", res[8], 0xffffffff);
+	check_eq("real-mode rep insb di", res[9] & 0xffff, 0x6124);
 }
 
 int conform_main(void)

@@ -349,7 +349,8 @@ ymm_store:
  * lguest-launch's test window leave their results at 0x6100 (conform.c
  * checks them); real mode also writes 0x5678 at 0x6000 through its
  * stack.  Real mode reaches the window through FS and ES, which keep the
- * flat 4 GiB segments loaded in long mode ("unreal" mode).
+ * flat 4 GiB segments loaded in long mode ("unreal" mode).  Real mode
+ * also runs REP INSB and REP OUTSB, the latter to print a line.
  */
 	.globl mode_trip
 mode_trip:
@@ -458,10 +459,22 @@ real16:
 	mov $(TESTDEV + 0x130), %edi
 	movw %fs:(%edi), %ax
 	mov %ax, 0x611c
+	mov $0x6120, %di		/* string I/O: ES:DI, DS:SI */
+	mov $0x4a0, %dx			/* a port nobody answers: all ones */
+	mov $4, %cx
+	rep insb
+	mov %di, 0x6124
+	mov $(MODES16_AT + real_msg - modes16), %si
+	mov $0x3f8, %dx
+	mov $(real_msg_end - real_msg), %cx
+	rep outsb
 	mov %cr0, %eax			/* protected mode, 32-bit code */
 	or $1, %eax
 	mov %eax, %cr0
 	ljmpl $CODE32_SEL, $back32
+real_msg:
+	.ascii "conform: real-mode rep outsb\n"
+real_msg_end:
 modes16_end:
 	.code64
 saved_rsp:

@@ -15,8 +15,8 @@
 # and is stopped.  The conformance guest (two at once) checks the
 # exception every intercepted instruction raises, runs every MMIO form lg
 # emulates on the test window and on RAM and compares them, and goes
-# through 32-bit, 16-bit and real mode with MMIO in each; a line per
-# check.  The host kernel is none the worse (no oops, lg still works).
+# through 32-bit, 16-bit and real mode with MMIO in each (and string I/O
+# in real mode); a line per check.  The host kernel is none the worse (no oops, lg still works).
 # also-on: debug sid
 # needs: launcher hostile guest-kernel guest-test
 
@@ -88,6 +88,9 @@ for i in 1 2; do
 	fi
 	echo "  | conformance guest $i: status $rc, ${summary:-no count line}"
 done
+grep -q '^conform: real-mode rep outsb' /tmp/conform1.log &&
+	lgtest_pass conform-real-mode-rep-outsb ||
+	lgtest_fail conform-real-mode-rep-outsb "no line from real mode's REP OUTSB"
 
 # A host breakpoint counts every write while a guest exits again and
 # again on the same CPU (each #VMEXIT disables DR7).  Guests' own
