@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "mmio_decode.h"
+#include "xorshift.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -397,14 +398,6 @@ static void test_bytes_after_the_instruction_are_ignored(void **state)
 
 static u64 rand_state = 0x9e3779b97f4a7c15ULL;
 
-static u64 xorshift64(void)
-{
-	rand_state ^= rand_state << 13;
-	rand_state ^= rand_state >> 7;
-	rand_state ^= rand_state << 17;
-	return rand_state;
-}
-
 /* Whatever comes back as success must be self-consistent. */
 static void check_plausible(const u8 *code, unsigned int n, enum mmio_cpu_mode mode)
 {
@@ -443,7 +436,7 @@ static void test_every_two_byte_start_is_safe(void **state)
 			memset(buf, 0, sizeof(buf));
 			buf[0] = i >> 8;
 			buf[1] = i;
-			buf[2] = xorshift64();
+			buf[2] = xorshift64(&rand_state);
 			check_plausible(buf, sizeof(buf), mode);
 		}
 }
@@ -458,11 +451,11 @@ static void test_random_bytes_never_crash(void **state)
 
 	for (i = 0; i < 200000; i++) {
 		for (j = 0; j < sizeof(buf); j++) {
-			r = xorshift64();
+			r = xorshift64(&rand_state);
 			/* Bias towards bytes the decoder cares about. */
 			buf[j] = r & 0x100 ? likely[r & 15] : r >> 16;
 		}
-		n = xorshift64() % (sizeof(buf) + 1);
+		n = xorshift64(&rand_state) % (sizeof(buf) + 1);
 		check_plausible(buf, n, i & 1 ? M64 : M32);
 	}
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "mmio_decode.h"
+#include "xorshift.h"
 
 #define CF 0x001ULL
 #define PF 0x004ULL
@@ -93,14 +94,6 @@ static const u64 edges[] = {
 
 static u64 rand_state = 0x2545f4914f6cdd1dULL;
 
-static u64 xorshift64(void)
-{
-	rand_state ^= rand_state << 13;
-	rand_state ^= rand_state >> 7;
-	rand_state ^= rand_state << 17;
-	return rand_state;
-}
-
 static bool writes_result(enum mmio_op op)
 {
 	return op != MMIO_OP_CMP && op != MMIO_OP_TEST && op != MMIO_OP_BT;
@@ -152,7 +145,7 @@ static void test_alu_matches_the_cpu(void **state)
 					for (j = 0; j < sizeof(edges) / sizeof(edges[0]); j++)
 						check_one(&ops[o], sizes[s], edges[i], edges[j], fl);
 				for (i = 0; i < 2000; i++)
-					check_one(&ops[o], sizes[s], xorshift64(), xorshift64(), fl);
+					check_one(&ops[o], sizes[s], xorshift64(&rand_state), xorshift64(&rand_state), fl);
 			}
 		}
 }

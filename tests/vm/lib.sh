@@ -439,7 +439,7 @@ vm_need_guest_test() {
 # image the header's address fields place).
 vm_need_multiboot() {
 	local out=$VM_BUILD/multiboot src=$VM_DIR/multiboot
-	local cc=(gcc -m32 -ffreestanding -fno-pic -no-pie -fno-stack-protector
+	local cc=(gcc -m32 -ffreestanding -fno-pic -no-pie -fno-stack-protector -I"$VM_DIR"
 		  -nostdlib -static -O2 -Wall -Wextra -Werror
 		  -Wl,-T,"$src/mbtest.ld" -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
 	if [ ! -d "$out" ]; then
@@ -478,7 +478,7 @@ vm_need_hostile() {
 			gcc -nostdlib -static -no-pie -Wl,--build-id=none \
 				-Wl,-Ttext=0x1000000 -Wl,-e,_start -DCASE="$c" \
 				-O2 -ffreestanding -fno-pic -mno-red-zone -mgeneral-regs-only \
-				-fno-stack-protector -Wall -Werror \
+				-fno-stack-protector -Wall -Werror -I"$VM_DIR" \
 				-o "$out/case$c" "$VM_DIR/hostile/hostile.S" \
 				$([ "$c" = 37 ] && echo "$VM_DIR/hostile/conform.c") \
 				2>>"$VM_BUILD/hostile.log" ||

@@ -18,9 +18,11 @@
  * Freestanding, general registers only: no SSE, whose state the guest
  * has not enabled.
  */
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
+#include "serial.h"
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
 typedef unsigned long long u64;
 
 #define TESTDEV		0xfeb00000ULL	/* lguest-launch's test window */
@@ -40,33 +42,6 @@ void mode_trip(void);
 
 static unsigned int passed, failed;
 
-static void outb(u16 port, u8 v)
-{
-	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static void putc(char c)
-{
-	outb(0x3f8, c);
-}
-
-static void puts(const char *s)
-{
-	while (*s)
-		putc(*s++);
-}
-
-static void puthex(u64 v)
-{
-	int i;
-
-	puts("0x");
-	for (i = 60; i > 0 && !(v >> i); i -= 4)
-		;
-	for (; i >= 0; i -= 4)
-		putc("0123456789abcdef"[(v >> i) & 15]);
-}
-
 static void putdec(unsigned int v)
 {
 	char buf[12];
@@ -76,24 +51,24 @@ static void putdec(unsigned int v)
 		buf[i++] = '0' + v % 10;
 	while (v /= 10);
 	while (i)
-		putc(buf[--i]);
+		putc_serial(buf[--i]);
 }
 
 /* One check: PASS, or FAIL with what came and what was wanted. */
 static void check(const char *name, int ok, u64 got, u64 want)
 {
-	puts(ok ? "conform: PASS " : "conform: FAIL ");
-	puts(name);
+	puts_serial(ok ? "conform: PASS " : "conform: FAIL ");
+	puts_serial(name);
 	if (!ok) {
-		puts(": got ");
-		puthex(got);
-		puts(", want ");
-		puthex(want);
+		puts_serial(": got ");
+		put_hex(got);
+		puts_serial(", want ");
+		put_hex(want);
 		failed++;
 	} else {
 		passed++;
 	}
-	putc('\n');
+	putc_serial('\n');
 }
 
 static void check_eq(const char *name, u64 got, u64 want)
@@ -302,18 +277,18 @@ static void mmio_forms(void)
 	FORM("lock-bts", u32, "lock btsl %k[r], (%[p])", 0, 5, FL0, CF);
 }
 
-/* AH..BH, the high byte registers, need their own register constraint. */
+/* AH..BH, the high byte registers: no REX, so the pointer is in RDI. */
 static void mmio_high_byte(void)
 {
 	volatile u8 *dev = (volatile u8 *)(TESTDEV + 0x80);
 	u64 rax = 0xa5c3;
 
-	asm volatile("movb %%ah, (%1)" : : "a"(rax), "r"(dev) : "memory");
+	asm volatile("movb %%ah, (%1)" : : "a"(rax), "D"(dev) : "memory");
 	check_eq("mov-store-ah", *dev, 0xa5);
 	*dev = 0x3c;
-	asm volatile("movb (%1), %%ah" : "+a"(rax) : "r"(dev) : "memory");
+	asm volatile("movb (%1), %%ah" : "+a"(rax) : "D"(dev) : "memory");
 	check_eq("mov-load-ah", rax, 0x3cc3);
-	asm volatile("addb %%ah, (%1)" : : "a"(rax), "r"(dev) : "memory");
+	asm volatile("addb %%ah, (%1)" : : "a"(rax), "D"(dev) : "memory");
 	check_eq("add-ah-to-memory", *dev, 0x78);
 }
 
@@ -419,10 +394,10 @@ int conform_main(void)
 	mmio_moffs();
 	mmio_strings();
 	modes();
-	puts("conform: ");
+	puts_serial("conform: ");
 	putdec(passed);
-	puts(" passed, ");
+	puts_serial(" passed, ");
 	putdec(failed);
-	puts(" failed\n");
+	puts_serial(" failed\n");
 	return failed ? 1 : 0;
 }

@@ -12,6 +12,8 @@
  */
 #include <stdint.h>
 
+#include "serial.h"
+
 #define MB_FLAGS_BASE	((1 << 0) | (1 << 1))	/* page-aligned modules, memory */
 #ifdef AOUT
 #define MB_FLAGS	(MB_FLAGS_BASE | (1 << 16))
@@ -50,42 +52,6 @@ struct mb_module {
 
 /* The stack _start sets up; global, for the asm to name. */
 uint8_t mbtest_stack[8192] __attribute__((aligned(16)));
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static void putc_serial(char c)
-{
-	while (!(inb(0x3fd) & 0x20))	/* transmitter holding register empty */
-		;
-	outb(0x3f8, c);
-}
-
-static void puts_serial(const char *s)
-{
-	while (*s)
-		putc_serial(*s++);
-}
-
-static void put_hex(uint64_t v)
-{
-	int i;
-
-	puts_serial("0x");
-	for (i = 60; i >= 0; i -= 4)
-		if (v >> i || i == 0)
-			putc_serial("0123456789abcdef"[(v >> i) & 15]);
-}
 
 static void line(const char *what, uint64_t v)
 {
