@@ -355,7 +355,9 @@ static void lg_vmcb_control_init(struct lg_vcpu *vcpu)
 /*
  * What INIT leaves (SDM 9.1.1, as KVM's kvm_vcpu_reset() for an INIT):
  * real mode at the reset vector, the registers, FPU and local APIC
- * reset, nothing pending; the APIC keeps its id and mode, the MSRs stay.
+ * reset, nothing pending; the APIC keeps its id and mode, the MSRs stay
+ * but steal time's, whose page belongs to the kernel that registered it
+ * (KVM keeps it until a full reset, which our vCPUs never have).
  * An AP then waits for a SIPI; the boot CPU runs on at the reset vector,
  * where a PC has its firmware and our guests have none (KVM alike).
  */
@@ -401,6 +403,7 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 	vcpu->lapic.xapic = xapic;
 	lg_irq_timer_rearm(vcpu);
 	vcpu->pending = LG_PENDING_NONE;
+	lg_steal_time_reset(vcpu);
 	atomic_set(&vcpu->tlb_flush, 1);
 	vcpu->mp_state = vcpu->bsp ? LG_MP_RUNNABLE : LG_MP_WAIT_SIPI;
 	vcpu->inits++;
@@ -1138,6 +1141,8 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 			ret = -EINTR;
 			break;
 		}
+		if (need_resched())
+			lg_steal_time_preempted(vcpu);
 		cond_resched();
 		lg_irq_sync(vcpu);
 		if (vcpu->mp_state == LG_MP_WAIT_SIPI) {
@@ -1145,6 +1150,7 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 			continue;
 		}
 		lg_irq_inject(vcpu);
+		lg_steal_time_update(vcpu);
 		ret = lg_svm_enter(vcpu);
 		if (ret > 0) {
 			ret = 0;
