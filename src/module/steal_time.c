@@ -20,7 +20,7 @@
  *
  * "preempted" is set where the vCPU's thread gives its CPU away while
  * runnable: at the run loop's cond_resched() when the scheduler wants
- * the CPU.  Preemption elsewhere (a
+ * the CPU, and before a PAUSE exit's yield().  Preemption elsewhere (a
  * fully preemptible host kernel between two exits) goes unflagged; that
  * costs the guest a little spinning, nothing more.  KVM_FEATURE_PV_TLB_FLUSH,
  * which shares the byte, is not offered.
