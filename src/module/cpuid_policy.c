@@ -10,9 +10,10 @@
  * TSC-deadline timer and ARAT, the hypervisor bit, and KVM's signature
  * with the clock features, which makes Linux take its TSC frequency
  * and time from kvm-clock, use x2APIC without interrupt remapping, and
- * need no PIT, and steal time where the module offers it.  XSAVE and AVX (with AVX2, FMA, F16C) only as far as
- * fpu.c switches their state.  Hidden: SVM/VMX, the PMU, MONITOR,
- * RDTSCP/RDPID, AVX-512, PKU, PCID, MCE/MTRR, speculation MSRs.
+ * need no PIT; steal time too where the module offers it.  XSAVE and
+ * AVX (with AVX2, FMA, F16C) only as far as fpu.c switches their state.
+ * Hidden: SVM/VMX, the PMU, MONITOR, RDTSCP/RDPID, AVX-512, PKU, PCID,
+ * MCE/MTRR, speculation MSRs.
  */
 #include "cpuid_policy.h"
 

@@ -103,12 +103,12 @@ void lg_steal_time_update(struct lg_vcpu *vcpu)
 	if (lg_write_guest(vcpu->vm, gpa + offsetof(struct kvm_steal_time, version),
 			   &version, sizeof(version)))
 		return;
-	smp_wmb();
+	smp_wmb();	/* the odd version before the fields: kvm_steal_clock() */
 	steal += delay - vcpu->steal_run_delay;
 	lg_write_guest(vcpu->vm, gpa, &steal, sizeof(steal));
 	lg_write_guest(vcpu->vm, gpa + offsetof(struct kvm_steal_time, preempted),
 		       &running, sizeof(running));
-	smp_wmb();
+	smp_wmb();	/* the fields before the even version */
 	version++;
 	lg_write_guest(vcpu->vm, gpa + offsetof(struct kvm_steal_time, version),
 		       &version, sizeof(version));
