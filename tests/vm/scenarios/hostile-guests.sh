@@ -12,7 +12,8 @@
 # long mode through 32-bit and 16-bit protected mode to real mode and
 # back, with lg emulating its moves to CR4 in 32-bit code; one that sends
 # itself an INIT restarts at the reset vector, where it has no firmware,
-# and is stopped.  The host kernel
+# and is stopped.  Steal time's MSR refuses reserved bits and a page
+# outside RAM with #GP, and fixes an odd version as KVM does.  The host kernel
 # is none the worse (no oops, lg still works).
 # also-on: debug sid
 # needs: launcher hostile guest-kernel guest-test
@@ -57,6 +58,9 @@ exits rdpmc-gp 18 113
 exits efer-lme-clear-gp 24 113
 exits cpu-modes-round-trip 35 42
 exits init-to-boot-cpu 36 3 "executed code at 0xfffffff0"
+exits steal-time-reserved-bit-gp 37 113
+exits steal-time-outside-ram-gp 38 113
+exits steal-time-version 39 42
 
 # A host breakpoint counts every write while a guest exits again and
 # again on the same CPU (each #VMEXIT disables DR7).  Guests' own
