@@ -1212,8 +1212,8 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 			ret = lg_wait_sipi(vcpu);
 			continue;
 		}
+		lg_steal_time_update(vcpu);	/* may sleep: before the events */
 		lg_irq_inject(vcpu);
-		lg_steal_time_update(vcpu);
 		ret = lg_svm_enter(vcpu);
 		if (ret > 0) {
 			ret = 0;
