@@ -32,6 +32,7 @@ void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4])
 		.xlayout = &lg_xlayout,
 		.max_basic = max_basic,
 		.max_ext = max_ext,
+		.steal_time = lg_steal_time_offered(),
 		.host = lg_host_cpuid,
 	};
 

@@ -8,11 +8,12 @@
  * an allow-list per register, because a feature we forget to hide is a
  * feature whose state we do not switch.  On top: the x2APIC with the
  * TSC-deadline timer and ARAT, the hypervisor bit, and KVM's signature
- * with only the clock features, which makes Linux take its TSC frequency
+ * with the clock features, which makes Linux take its TSC frequency
  * and time from kvm-clock, use x2APIC without interrupt remapping, and
- * need no PIT.  XSAVE and AVX (with AVX2, FMA, F16C) only as far as
- * fpu.c switches their state.  Hidden: SVM/VMX, the PMU, MONITOR,
- * RDTSCP/RDPID, AVX-512, PKU, PCID, MCE/MTRR, speculation MSRs.
+ * need no PIT; steal time too where the module offers it.  XSAVE and
+ * AVX (with AVX2, FMA, F16C) only as far as fpu.c switches their state.
+ * Hidden: SVM/VMX, the PMU, MONITOR, RDTSCP/RDPID, AVX-512, PKU, PCID,
+ * MCE/MTRR, speculation MSRs.
  */
 #include "cpuid_policy.h"
 
@@ -22,6 +23,7 @@
 #define KVM_FEATURES_LEAF	0x40000001
 #define KVM_FEATURE_NOP_IO_DELAY	B(1)
 #define KVM_FEATURE_CLOCKSOURCE2	B(3)
+#define KVM_FEATURE_STEAL_TIME		B(5)
 #define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT	B(24)
 
 /* leaf 1 EDX: FPU..PAE, CX8, APIC, SEP, PGE, CMOV, PAT, PSE36, CLFSH, MMX,
@@ -71,6 +73,8 @@ void cpuid_guest_answer(const struct cpuid_guest *g, u32 leaf, u32 subleaf,
 	if (leaf == KVM_FEATURES_LEAF) {
 		*a = KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_CLOCKSOURCE2 |
 		     KVM_FEATURE_CLOCKSOURCE_STABLE_BIT;
+		if (g->steal_time)
+			*a |= KVM_FEATURE_STEAL_TIME;
 		return;
 	}
 	if (leaf <= g->max_basic || (leaf >= 0x80000000 && leaf <= g->max_ext))

@@ -16,6 +16,7 @@ struct cpuid_guest {
 	u64 xfeatures, xcr0;		/* what XCR0 may hold, and holds */
 	const struct xstate_layout *xlayout;
 	u32 max_basic, max_ext;		/* the host's, capped at what we filter */
+	bool steal_time;		/* MSR_KVM_STEAL_TIME works (steal_time.c) */
 	void (*host)(u32 leaf, u32 subleaf, u32 out[4]);
 };
 

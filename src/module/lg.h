@@ -96,6 +96,9 @@ struct lg_vcpu {
 
 	u64 dr[4];		/* the guest's DR0-3, loaded while DR7 uses them */
 	u64 pvclock_gpa;	/* MSR_KVM_SYSTEM_TIME_NEW, bit 0 = enabled */
+	u64 steal_msr;		/* MSR_KVM_STEAL_TIME, bit 0 = enabled */
+	u64 steal_run_delay;	/* the thread's run_delay when last published */
+	bool steal_stale;	/* the guest's page needs writing (steal_time.c) */
 	struct mutex run_lock;	/* one LG_RUN at a time */
 	bool dead;		/* stopped with LG_EXIT_ERROR */
 	enum lg_stat_kind exit_kind;	/* the exit being handled, for stat_kind[] */
@@ -198,6 +201,13 @@ int lg_apic_write(struct lg_vcpu *vcpu, u32 msr, u64 val);
 void lg_pvclock_update(struct lg_vcpu *vcpu);
 int lg_pvclock_wall_clock(struct lg_vcpu *vcpu, u64 gpa);
 u64 lg_tsc_deadline_ns(struct lg_vm *vm, u64 deadline);
+
+/* steal_time.c */
+bool lg_steal_time_offered(void);
+int lg_steal_time_set(struct lg_vcpu *vcpu, u64 val);
+void lg_steal_time_reset(struct lg_vcpu *vcpu);
+void lg_steal_time_update(struct lg_vcpu *vcpu);
+void lg_steal_time_preempted(struct lg_vcpu *vcpu);
 
 /* irq.c */
 void lg_irq_init(struct lg_vcpu *vcpu);

@@ -80,6 +80,9 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 	case LG_MSR_KVM_SYSTEM_TIME:
 		*val = vcpu->pvclock_gpa;
 		return 0;
+	case LG_MSR_KVM_STEAL_TIME:
+		*val = vcpu->steal_msr;
+		return lg_steal_time_offered() ? 0 : -1;
 	case MSR_IA32_UCODE_REV:	/* also AMD's patch level */
 	case MSR_K8_INT_PENDING_MSG:	/* no C1E: nothing pending */
 	case MSR_K7_HWCR:
@@ -127,6 +130,8 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 		return 0;
 	case LG_MSR_KVM_WALL_CLOCK:
 		return lg_pvclock_wall_clock(vcpu, val);
+	case LG_MSR_KVM_STEAL_TIME:
+		return lg_steal_time_set(vcpu, val);
 	case MSR_K7_HWCR:
 	case MSR_IA32_DEBUGCTLMSR:
 		return val ? -1 : 0;	/* accepted as long as nothing is asked */

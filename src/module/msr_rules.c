@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The WRMSR checks of msr_rules.h: PAT's memory types and EFER's bits,
- * as the AMD manual gives them.
+ * as the AMD manual gives them; MSR_KVM_STEAL_TIME's, as KVM has them.
  */
 #include "msr_rules.h"
 
@@ -27,4 +27,9 @@ int efer_write(u64 old, u64 val, bool paging, u64 *out)
 	/* LMA is the CPU's to set; SVME must stay on under VMRUN. */
 	*out = (val & ~MSR_EFER_LMA) | (old & MSR_EFER_LMA) | MSR_EFER_SVME;
 	return 0;
+}
+
+bool steal_time_msr_valid(u64 val)
+{
+	return !(val & STEAL_TIME_RESERVED);
 }

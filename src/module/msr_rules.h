@@ -28,4 +28,16 @@ bool pat_valid(u64 pat);
  */
 int efer_write(u64 old, u64 val, bool paging, u64 *out);
 
+/*
+ * MSR_KVM_STEAL_TIME: bit 0 enables, bits 63:6 are the 64-byte aligned
+ * guest-physical address of struct kvm_steal_time, bits 5:1 reserved.
+ */
+#define LG_MSR_KVM_STEAL_TIME	0x4b564d03
+#define STEAL_TIME_ENABLE	(1ULL << 0)
+#define STEAL_TIME_RESERVED	0x3eULL
+#define STEAL_TIME_ADDR		(~0x3fULL)
+
+/* False for the #GP KVM gives: a reserved bit set. */
+bool steal_time_msr_valid(u64 val);
+
 #endif /* LG_MSR_RULES_H */

@@ -22,8 +22,10 @@
 
 #include <linux/cpu.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/reboot.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
 #include <asm/debugreg.h>
@@ -74,6 +76,28 @@ static DEFINE_PER_CPU(struct lg_asid_pool, lg_asid_pool);
 /* The VMCB each CPU ran last (lg_ibpb_on_switch()); forgotten when freed. */
 static DEFINE_PER_CPU(struct lg_vmcb *, lg_last_vmcb);
 static void *lg_msrpm, *lg_iopm;	/* shared by all guests, read-only */
+
+/*
+ * PAUSE-loop exits (lg_exit_pause()): with the CPU's pause filter, a
+ * guest that runs pause_filter_count PAUSEs in a row (each within
+ * pause_filter_thresh cycles of the last, where the CPU has that
+ * threshold) is spinning, most likely on a lock whose holder's vCPU the
+ * host is not running, and exits so that its thread can give way.
+ * KVM's defaults; KVM also grows the count per vCPU while exits find
+ * nothing to run, which a fixed count does without.  A CPU without the
+ * filter (QEMU's emulated SVM) gets no PAUSE exits, unless
+ * pause_unfiltered asks for one on every PAUSE, for tests.
+ */
+static ushort pause_filter_count = 3000;
+module_param(pause_filter_count, ushort, 0444);
+MODULE_PARM_DESC(pause_filter_count, "PAUSEs in a loop before a spinning vCPU yields; 0: never (default: 3000)");
+static ushort pause_filter_thresh = 128;
+module_param(pause_filter_thresh, ushort, 0444);
+MODULE_PARM_DESC(pause_filter_thresh, "Cycles between PAUSEs that still count as one loop, on CPUs with that threshold (default: 128)");
+static bool pause_unfiltered;
+module_param(pause_unfiltered, bool, 0444);
+MODULE_PARM_DESC(pause_unfiltered, "Without the CPU's pause filter, exit on every PAUSE (for tests on emulated SVM) (default: N)");
+static bool lg_pause_exits;
 
 /* Runs on each CPU with interrupts off. */
 static void lg_svm_enable_cpu(void *data)
@@ -235,6 +259,14 @@ int lg_svm_init(void)
 	lg_cpuid_init();
 	lg_fpu_init();
 	lg_tsc_aux = boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
+	if (!boot_cpu_has(X86_FEATURE_PAUSEFILTER)) {
+		if (!pause_unfiltered)
+			pause_filter_count = 0;
+		pause_filter_thresh = 0;
+	} else if (!boot_cpu_has(X86_FEATURE_PFTHRESHOLD)) {
+		pause_filter_thresh = 0;
+	}
+	lg_pause_exits = pause_filter_count;
 	/*
 	 * CR4 writes are intercepted only to keep out the bits whose state
 	 * we do not switch (PKE, CET; OSXSAVE without XSAVE on the host) or
@@ -346,6 +378,11 @@ static void lg_vmcb_control_init(struct lg_vcpu *vcpu)
 		LG_ICPT_INVPCID | LG_ICPT_MCOMMIT | LG_ICPT_TLBSYNC;
 	c->iopm_base_pa = virt_to_phys(lg_iopm);
 	c->msrpm_base_pa = virt_to_phys(lg_msrpm);
+	if (lg_pause_exits) {
+		c->intercept_misc1 |= LG_ICPT_PAUSE;
+		c->pause_filter_count = pause_filter_count;
+		c->pause_filter_thresh = pause_filter_thresh;
+	}
 	c->int_ctl = LG_V_INTR_MASKING;
 	c->nested_ctl = LG_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = vcpu->vm->npt_root_pa;
@@ -355,7 +392,9 @@ static void lg_vmcb_control_init(struct lg_vcpu *vcpu)
 /*
  * What INIT leaves (SDM 9.1.1, as KVM's kvm_vcpu_reset() for an INIT):
  * real mode at the reset vector, the registers, FPU and local APIC
- * reset, nothing pending; the APIC keeps its id and mode, the MSRs stay.
+ * reset, nothing pending; the APIC keeps its id and mode, the MSRs stay
+ * but steal time's, whose page belongs to the kernel that registered it
+ * (KVM keeps it until a full reset, which our vCPUs never have).
  * An AP then waits for a SIPI; the boot CPU runs on at the reset vector,
  * where a PC has its firmware and our guests have none (KVM alike).
  */
@@ -401,6 +440,7 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 	vcpu->lapic.xapic = xapic;
 	lg_irq_timer_rearm(vcpu);
 	vcpu->pending = LG_PENDING_NONE;
+	lg_steal_time_reset(vcpu);
 	atomic_set(&vcpu->tlb_flush, 1);
 	vcpu->mp_state = vcpu->bsp ? LG_MP_RUNNABLE : LG_MP_WAIT_SIPI;
 	vcpu->inits++;
@@ -900,6 +940,28 @@ static int lg_exit_hlt(struct lg_vcpu *vcpu)
 	}
 }
 
+/*
+ * A PAUSE-loop exit (see pause_filter_count): give the CPU to another
+ * thread that wants it, the lock holder's vCPU perhaps.  yield(), not
+ * cond_resched(): the scheduler has not asked for the CPU (a spinner
+ * need not have used up its slice), so cond_resched() would come
+ * straight back; yield() puts us behind whatever else is runnable here.
+ * KVM's kvm_vcpu_on_spin() goes further and boosts a preempted vCPU of
+ * the same VM on any CPU (yield_to()); ours helps only when such a vCPU
+ * waits on this CPU's run queue, the common case with more vCPUs than
+ * CPUs.  With nothing else runnable the guest goes straight back.
+ * Without NRIP-save the PAUSE is taken to be F3 90.
+ */
+static int lg_exit_pause(struct lg_vcpu *vcpu)
+{
+	lg_skip_intercepted(vcpu, 2);
+	if (!single_task_running()) {
+		lg_steal_time_preempted(vcpu);
+		yield();
+	}
+	return 0;
+}
+
 /* An AP before its SIPI, or a vCPU after an INIT: nothing runs. */
 static int lg_wait_sipi(struct lg_vcpu *vcpu)
 {
@@ -950,6 +1012,8 @@ static enum lg_stat_kind lg_exit_kind(u64 code)
 		return LG_STAT_HLT;
 	case LG_VMEXIT_NPF:
 		return LG_STAT_NPF;
+	case LG_VMEXIT_PAUSE:
+		return LG_STAT_PAUSE;
 	default:
 		return LG_STAT_OTHER;
 	}
@@ -1011,6 +1075,8 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 		return lg_exit_hlt(vcpu);
 	case LG_VMEXIT_NPF:
 		return lg_exit_npf(vcpu);
+	case LG_VMEXIT_PAUSE:
+		return lg_exit_pause(vcpu);
 	case LG_VMEXIT_INVD:
 	case LG_VMEXIT_WBINVD:
 		/*
@@ -1151,12 +1217,15 @@ int lg_vcpu_run(struct lg_vcpu *vcpu)
 			ret = -EINTR;
 			break;
 		}
+		if (need_resched())
+			lg_steal_time_preempted(vcpu);
 		cond_resched();
 		lg_irq_sync(vcpu);
 		if (vcpu->mp_state == LG_MP_WAIT_SIPI) {
 			ret = lg_wait_sipi(vcpu);
 			continue;
 		}
+		lg_steal_time_update(vcpu);	/* may sleep: before the events */
 		lg_irq_inject(vcpu);
 		ret = lg_svm_enter(vcpu);
 		if (ret > 0) {

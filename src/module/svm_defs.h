@@ -98,6 +98,7 @@ struct lg_vmcb {
 	struct lg_vmcb_save save;
 } __packed;
 
+static_assert(offsetof(struct lg_vmcb_control, pause_filter_thresh) == 0x03c);
 static_assert(offsetof(struct lg_vmcb_control, iopm_base_pa) == 0x040);
 static_assert(offsetof(struct lg_vmcb_control, int_ctl) == 0x060);
 static_assert(offsetof(struct lg_vmcb_control, exit_code) == 0x070);
@@ -126,6 +127,7 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_ICPT_IRET		BIT(20)
 #define LG_ICPT_CPUID		BIT(18)
 #define LG_ICPT_INVD		BIT(22)
+#define LG_ICPT_PAUSE		BIT(23)
 #define LG_ICPT_HLT		BIT(24)
 #define LG_ICPT_INVLPGA		BIT(26)
 #define LG_ICPT_IOIO		BIT(27)
@@ -190,6 +192,7 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_VMEXIT_CPUID		0x072
 #define LG_VMEXIT_IRET		0x074
 #define LG_VMEXIT_INVD		0x076
+#define LG_VMEXIT_PAUSE		0x077
 #define LG_VMEXIT_HLT		0x078
 #define LG_VMEXIT_INVLPGA		0x07a
 #define LG_VMEXIT_IOIO		0x07b

@@ -5,6 +5,7 @@
  * bits a guest has, keeps LMA the CPU's and SVME on, and refuses to
  * change LME under paging, as a CPU does with #GP (VMRUN would refuse
  * the state LME=0 with LMA=1 and stop the guest instead).
+ * MSR_KVM_STEAL_TIME refuses its reserved bits 5:1, as KVM does.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,12 +68,25 @@ static void test_efer_lme_under_paging(void **state)
 	assert_int_equal(out, MSR_EFER_SVME);
 }
 
+static void test_steal_time_bits(void **state)
+{
+	int bit;
+
+	for (bit = 0; bit < 64; bit++)
+		assert_int_equal(steal_time_msr_valid(0x12340000ULL | (1ULL << bit)),
+				 bit == 0 || bit >= 6);
+	assert_true(steal_time_msr_valid(0));	/* off */
+	assert_true(steal_time_msr_valid(0x7ffc0ULL | STEAL_TIME_ENABLE));
+	assert_int_equal((0x7ffc1ULL | 0x3e) & STEAL_TIME_ADDR, 0x7ffc0ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pat_every_type_in_every_byte),
 		cmocka_unit_test(test_efer_bits),
 		cmocka_unit_test(test_efer_lme_under_paging),
+		cmocka_unit_test(test_steal_time_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -425,6 +425,7 @@ vm_need_guest_test() {
 	fi
 	if ! out=$("$LG_REPO/guest/build-initramfs" --add "$VM_DIR/guest/test.sh:/test.sh" \
 			--add "$VM_BUILD/progs/avx-check:/bin/avx-check" \
+			--add "$VM_BUILD/progs/spin-bench:/bin/spin-bench" \
 			2>"$VM_BUILD/guest-test.log") || [ ! -f "$(printf '%s\n' "$out" | tail -n 1)" ]; then
 		VM_NEED_ERR="guest/build-initramfs failed (log: $VM_BUILD/guest-test.log)"
 		return 1

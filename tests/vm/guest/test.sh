@@ -70,6 +70,19 @@ avx)
 	wait
 	reboot -f
 	;;
+overcommit)
+	# More vCPUs than the host gives them (scenario overcommit): the
+	# steal column of /proc/stat and the ticks of all columns but the
+	# guest ones (USER_HZ, all CPUs), before and after a ticket-lock
+	# workload on every CPU.
+	echo 1 >/proc/sys/kernel/printk
+	echo "LGGUEST nproc $(nproc)"
+	ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
+	t0=$(ticks)
+	spin-bench "${LGTEST_SECONDS:-10}" | sed 's/^/LGGUEST /'
+	echo "LGGUEST steal $t0 $(ticks)"
+	reboot -f
+	;;
 wait)
 	echo "LGGUEST waiting"
 	sleep "${LGTEST_WAIT:-5}"

@@ -302,6 +302,44 @@ _start:
 #elif CASE == 37	/* the conformance guest: conform.c, its PASS/FAIL lines */
 	call conform_main
 	jmp report
+#elif CASE == 38	/* steal time with a reserved bit (KVM's too): #GP */
+	mov $0x4b564d03, %ecx
+	mov $0x2000003, %eax		/* enabled, bit 1 set */
+	xor %edx, %edx
+	wrmsr
+#elif CASE == 39	/* steal time outside RAM: #GP, nothing written there */
+	mov $0x4b564d03, %ecx
+	mov $0xd0000001, %eax
+	xor %edx, %edx
+	wrmsr
+#elif CASE == 40	/* steal time: the version made even after junk, as KVM */
+	mov $95, %r12d
+	movl $0x41, 0x2000008		/* odd junk in the version */
+	movb $7, 0x2000010		/* and in "preempted" */
+	mov $0x4b564d03, %ecx
+	mov $0x2000001, %eax		/* 32 MiB, enabled */
+	xor %edx, %edx
+	wrmsr
+	rdmsr				/* reads back what was written */
+	cmp $0x2000001, %eax
+	jne fail
+	mov $94, %r12d
+	cpuid				/* an exit: published before the entry */
+	cmpl $0x44, 0x2000008		/* 0x41 -> 0x43 (odd), then 0x44 */
+	jne fail
+	mov $93, %r12d
+	cmpb $0, 0x2000010
+	jne fail
+	mov $92, %r12d
+	mov $0x4b564d03, %ecx		/* off again: no more writes */
+	xor %eax, %eax
+	wrmsr
+	movl $0x51, 0x2000008
+	cpuid
+	cmpl $0x51, 0x2000008
+	jne fail
+	mov $42, %al
+	jmp report
 #else
 #error CASE
 #endif

@@ -12,11 +12,13 @@
 # long mode through 32-bit and 16-bit protected mode to real mode and
 # back, with lg emulating its moves to CR4 in 32-bit code; one that sends
 # itself an INIT restarts at the reset vector, where it has no firmware,
-# and is stopped.  The conformance guest (two at once) checks the
-# exception every intercepted instruction raises, runs every MMIO form lg
-# emulates on the test window and on RAM and compares them, and goes
-# through 32-bit, 16-bit and real mode with MMIO in each (and string I/O
-# in real mode); a line per check.  The host kernel is none the worse (no oops, lg still works).
+# and is stopped.  Steal time's MSR refuses reserved bits and a page
+# outside RAM with #GP, and fixes an odd version as KVM does.  The
+# conformance guest (two at once) checks the exception every intercepted
+# instruction raises, runs every MMIO form lg emulates on the test window
+# and on RAM and compares them, and goes through 32-bit, 16-bit and real
+# mode with MMIO in each (and string I/O in real mode); a line per check.
+# The host kernel is none the worse (no oops, lg still works).
 # also-on: debug sid
 # needs: launcher hostile guest-kernel guest-test
 
@@ -60,6 +62,9 @@ exits rdpmc-gp 18 113
 exits efer-lme-clear-gp 24 113
 exits cpu-modes-round-trip 35 42
 exits init-to-boot-cpu 36 3 "executed code at 0xfffffff0"
+exits steal-time-reserved-bit-gp 38 113
+exits steal-time-outside-ram-gp 39 113
+exits steal-time-version 40 42
 
 # The conformance guest (hostile/conform.c), twice at once: each of its
 # "conform: PASS name" / "conform: FAIL name: why" lines is a test here,
