@@ -105,7 +105,8 @@ END {
 		printf "%-46s %-26s %-26s %8s  %s\n", C_NAME[c] " (" C_UNIT[c] ")", cell(C_L[c]), cell(C_Q[c]),
 		       ratio == "" ? "-" : sprintf("%.2f", ratio), verdict
 		if (dat != "" && ratio != "")
-			printf "%d \"%s\" %.4f %d\n", c, C_NAME[c], ratio, (verdict == "lguest better") > dat
+			printf "%d \"%s\" %.4f %d\n", c, C_NAME[c], ratio,
+			       verdict == "lguest better" ? 1 : verdict == "" ? 2 : 0 > dat
 	}
 	if (("cpu" SUBSEP "native" SUBSEP "loop_ms") in keys)
 		printf "%-46s %-26s\n", "cpu: loop time in the test VM itself (ms)", cell("cpu" SUBSEP "native" SUBSEP "loop_ms")
