@@ -32,6 +32,27 @@ function jstat(key,    i, s) {
 }
 function fmt(v) { return v >= 100 ? sprintf("%.0f", v) : v >= 10 ? sprintf("%.1f", v) : sprintf("%.2f", v) }
 function cell(key) { return stat(key) ? sprintf("%s [%s-%s]", fmt(S_MED), fmt(S_MIN), fmt(S_MAX)) : "-" }
+# kinds(SIDE, PREFIX, TOTAL, SKIP): the hold runs' counters named PREFIX*
+# for SIDE, medians, largest first, with their share of TOTAL's median.
+function kinds(side, prefix, total, skip,    key, part, n, i, j, name, med, t, line, tot) {
+	if (!stat("hold" SUBSEP side SUBSEP total)) return ""
+	tot = S_MED
+	n = 0
+	for (key in keys) {
+		split(key, part, SUBSEP)
+		if (part[1] != "hold" || part[2] != side || index(part[3], prefix) != 1 ||
+		    part[3] == total || part[3] == skip || !stat(key) || S_MED == 0) continue
+		n++; name[n] = substr(part[3], length(prefix) + 1); med[n] = S_MED
+	}
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && med[j - 1] < med[j]; j--) {
+			t = med[j]; med[j] = med[j - 1]; med[j - 1] = t
+			t = name[j]; name[j] = name[j - 1]; name[j - 1] = t
+		}
+	for (i = 1; i <= n; i++)
+		line = line (i > 1 ? ", " : "") sprintf("%s %s (%d%%)", name[i], fmt(med[i]), 100 * med[i] / tot + 0.5)
+	return line
+}
 function cmp(name, fig, lkey, qkey, unit, better) {
 	nc++
 	C_NAME[nc] = name; C_FIG[nc] = fig; C_L[nc] = fig SUBSEP "lguest" SUBSEP lkey
@@ -110,6 +131,11 @@ END {
 	}
 	if (("cpu" SUBSEP "native" SUBSEP "loop_ms") in keys)
 		printf "%-46s %-26s\n", "cpu: loop time in the test VM itself (ms)", cell("cpu" SUBSEP "native" SUBSEP "loop_ms")
+	# The why behind the exit figures: what the exits to init were.
+	if ((line = kinds("lguest", "lg_", "lg_exits", "lg_user_exits")) != "")
+		print "lguest exits to init by kind (medians, share of all): " line
+	if ((line = kinds("qemu", "kvm_", "kvm_exits", "")) != "")
+		print "KVM counters at init (medians, share of all exits; they overlap): " line
 	for (i = 1; i <= nerr; i++) print "error: " err[i]
 
 	if (json == "") exit
