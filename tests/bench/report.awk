@@ -3,7 +3,8 @@
 # Turns the benchmark's "LGRESULT FIGURE SIDE ROUND key=value..." lines
 # (tests/bench/bench.sh) into its report: a table on stdout, every figure
 # with its runs, median, min and max as JSON (-v json=FILE), and the
-# lguest/QEMU ratios as a gnuplot data file (-v dat=FILE).  POSIX awk, so
+# lguest/QEMU ratios as a gnuplot data file (-v dat=FILE); -v complete=0
+# says the scenario did not run to its end.  POSIX awk, so
 # that busybox runs it too (the bench-smoke scenario).  Nothing here
 # judges a figure against a threshold: a ratio says which side did
 # better, that is all.
@@ -137,9 +138,12 @@ END {
 	if ((line = kinds("qemu", "kvm_", "kvm_exits", "")) != "")
 		print "KVM counters at init (medians, share of all exits; they overlap): " line
 	for (i = 1; i <= nerr; i++) print "error: " err[i]
+	if (complete == "0")
+		print "INCOMPLETE: the test VM's scenario did not finish (its console has why): figures are missing"
 
 	if (json == "") exit
 	printf "{\n  \"where\": %s,\n", jstr("nested: both hypervisors run in one QEMU TCG test VM with emulated SVM; the figures are relative") > json
+	printf "  \"complete\": %s,\n", complete == "0" ? "false" : "true" > json
 	printf "  \"env\": {" > json
 	n = 0
 	for (k in env) printf "%s%s: %s", n++ ? ", " : "", jstr(k), env[k] ~ /^[0-9]+$/ ? env[k] : jstr(env[k]) > json
