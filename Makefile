@@ -112,6 +112,14 @@ module-matrix:
 check-pkg:
 	tests/check pkg
 
+# lguest-launch against QEMU+KVM in the test VM: a table, build/bench.json
+# and build/bench.svg (tests/bench/run; README.md, "Benchmark").
+bench:
+	tests/bench/run
+
+bench-smoke:
+	tests/bench/run --smoke
+
 # The main job: boot a guest through lg and lguest-launch in the test VM.
 demo:
 	tests/vm/demo
@@ -123,4 +131,4 @@ clean:
 
 .PHONY: all launcher module install install-bin install-data install-dkms \
 	default-guest deb rpm deps check check-unit check-vm check-fuzz \
-	module-matrix check-pkg demo clean
+	module-matrix check-pkg bench bench-smoke demo clean

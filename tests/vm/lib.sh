@@ -500,6 +500,45 @@ vm_need_debian_system() {
 	VM_ADDS+=("$d/vmlinuz:/system/vmlinuz" "$d/initrd.img:/system/initrd.img")
 	VM_QEMU_ARGS+=(-drive "file=$d/root.img,format=raw,if=virtio,snapshot=on")
 }
+# /usr/bin/qemu-system-x86_64 with the shared libraries ldd names and the
+# firmware microvm (qboot) and q35 (SeaBIOS, linuxboot_dma) boot with:
+# QEMU+KVM in the test VM, for the benchmark (tests/bench/).
+vm_need_qemu() {
+	local q lib f
+	q=$(command -v qemu-system-x86_64) || { VM_NEED_ERR="no qemu-system-x86_64"; return 1; }
+	VM_ADDS+=("$q:/usr/bin/qemu-system-x86_64")
+	for lib in $(ldd "$q" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
+		VM_ADDS+=("$lib:$lib")
+	done
+	for f in /usr/share/qemu/qboot.rom /usr/share/qemu/bios-microvm.bin \
+		 /usr/share/qemu/linuxboot_dma.bin /usr/share/qemu/kvmvapic.bin \
+		 /usr/share/seabios/bios-256k.bin /usr/share/seabios/bios-microvm.bin; do
+		[ ! -e "$f" ] || VM_ADDS+=("$f:$f")
+	done
+}
+# The benchmark's guest (tests/bench/): /bench/bzImage, the guest kit's
+# kernel with virtio-mmio added (tests/bench/virtio-mmio.fragment) so that
+# it boots unchanged on lguest and on QEMU's microvm (minutes the first
+# time, then cached), and /bench/initramfs, busybox with
+# tests/bench/guest-init as /init and the bench programs.
+vm_need_bench_guest() {
+	local frag=$VM_BUILD/bench.fragment out
+	if [ -z "${VM_BENCH_KERNEL:-}" ]; then
+		cat "$LG_REPO/guest/config.fragment" "$LG_REPO/tests/bench/virtio-mmio.fragment" >"$frag"
+		vm_log "bench guest kernel: guest/build-kernel --fragment (minutes the first time, then cached)"
+		out=$("$LG_REPO/guest/build-kernel" --fragment "$frag" 2>"$VM_BUILD/bench-kernel.log") &&
+			VM_BENCH_KERNEL=$(printf '%s\n' "$out" | tail -n 1) && [ -f "$VM_BENCH_KERNEL" ] ||
+			{ VM_BENCH_KERNEL=; VM_NEED_ERR="guest/build-kernel failed (log: $VM_BUILD/bench-kernel.log)"; return 1; }
+		out=$("$LG_REPO/guest/build-initramfs" --init "$LG_REPO/tests/bench/guest-init" \
+			--add "$VM_BUILD/progs/bench-loop:/usr/bin/bench-loop" \
+			--add "$VM_BUILD/progs/bench-disk:/usr/bin/bench-disk" \
+			--add "$VM_BUILD/progs/bench-net:/usr/bin/bench-net" \
+			2>"$VM_BUILD/bench-initramfs.log") &&
+			VM_BENCH_INITRAMFS=$(printf '%s\n' "$out" | tail -n 1) && [ -f "$VM_BENCH_INITRAMFS" ] ||
+			{ VM_BENCH_KERNEL=; VM_NEED_ERR="guest/build-initramfs failed (log: $VM_BUILD/bench-initramfs.log)"; return 1; }
+	fi
+	VM_ADDS+=("$VM_BENCH_KERNEL:/bench/bzImage" "$VM_BENCH_INITRAMFS:/bench/initramfs")
+}
 vm_need_guest_initramfs() {
 	vm_guest_initramfs
 	[ -n "$VM_GUEST_INITRAMFS" ] || { VM_NEED_ERR=$VM_GUEST_INITRAMFS_ERR; return 1; }
