@@ -7,6 +7,7 @@
  * the CPU they run on.
  */
 #include "mmio_decode.h"
+#include "string_io.h"
 
 #define F_CF	0x001ULL
 #define F_PF	0x004ULL
@@ -146,12 +147,7 @@ u64 mmio_alu(const struct mmio_insn *insn, u64 mem, u64 src, u64 *rflags)
 /* A string instruction's index (RSI, RDI) or count (RCX) moved by @delta. */
 static u64 step(const struct mmio_insn *insn, u64 reg, u64 delta)
 {
-	u64 m = lg_size_mask(insn->addr_size);
-
-	/* As for any write of a 32-bit register, the upper half is cleared. */
-	if (insn->addr_size == 4)
-		return (reg + delta) & m;
-	return (reg & ~m) | ((reg + delta) & m);
+	return string_set_sized(reg, reg + delta, lg_size_mask(insn->addr_size));
 }
 
 /* The index after one element, up or (EFLAGS.DF, @down) down. */
@@ -172,10 +168,8 @@ u64 mmio_string_reps(const struct mmio_insn *insn, u64 rcx)
 	return insn->rep ? rcx & lg_size_mask(insn->addr_size) : 1;
 }
 
-/* The linear address of an element: 32-bit wrap outside 64-bit addressing. */
+/* The linear address of an element. */
 u64 mmio_linear(const struct mmio_insn *insn, u64 seg_base, u64 index)
 {
-	u64 lin = seg_base + (index & lg_size_mask(insn->addr_size));
-
-	return insn->addr_size == 8 ? lin : lin & 0xffffffff;
+	return string_linear(seg_base, index, lg_size_mask(insn->addr_size));
 }

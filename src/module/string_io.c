@@ -34,16 +34,22 @@ int string_io_plan(u64 info, u64 rflags, u64 rcx, u64 index, u64 seg_base,
 		n = max / s->size;
 	s->count = n;
 	s->len = n * s->size;
-	lin = seg_base + (index & s->amask);
+	lin = string_linear(seg_base, index, s->amask);
 	if (s->down && n)
 		lin -= (n - 1) * s->size;
-	/* Linear addresses wrap at 32 bits outside 64-bit addressing. */
 	s->first = s->amask == ~0ULL ? lin : lin & 0xffffffff;
 	return 0;
 }
 
-/* @reg becomes @val in the address size: 16 bits merge, 32 zero-extend. */
-static u64 set_sized(u64 reg, u64 val, u64 amask)
+u64 string_linear(u64 seg_base, u64 index, u64 amask)
+{
+	u64 lin = seg_base + (index & amask);
+
+	/* Linear addresses wrap at 32 bits outside 64-bit addressing. */
+	return amask == ~0ULL ? lin : lin & 0xffffffff;
+}
+
+u64 string_set_sized(u64 reg, u64 val, u64 amask)
 {
 	if (amask == 0xffff)
 		return (reg & ~0xffffULL) | (val & 0xffff);
@@ -54,10 +60,10 @@ bool string_io_advance(const struct string_io *s, u64 *rcx, u64 *index)
 {
 	u64 step = (u64)s->count * s->size;
 
-	*index = set_sized(*index, s->down ? *index - step : *index + step, s->amask);
+	*index = string_set_sized(*index, s->down ? *index - step : *index + step, s->amask);
 	if (!s->rep)
 		return true;
-	*rcx = set_sized(*rcx, (*rcx & s->amask) - s->count, s->amask);
+	*rcx = string_set_sized(*rcx, (*rcx & s->amask) - s->count, s->amask);
 	return (*rcx & s->amask) == 0;
 }
 

@@ -37,6 +37,15 @@ struct string_io {
 int string_io_plan(u64 info, u64 rflags, u64 rcx, u64 index, u64 seg_base,
 		   u32 max, struct string_io *s);
 
+/*
+ * The address-size rules every string instruction follows (@amask: 0xffff,
+ * 0xffffffff or all ones): the linear address of @index in a segment at
+ * @seg_base, and @reg set to @val (16 bits merge into the register, 32
+ * zero-extend it, as any write of a 32-bit register does).
+ */
+u64 string_linear(u64 seg_base, u64 index, u64 amask);
+u64 string_set_sized(u64 reg, u64 val, u64 amask);
+
 /* Moves RCX and the index past the planned elements; true when done. */
 bool string_io_advance(const struct string_io *s, u64 *rcx, u64 *index);
 

@@ -77,17 +77,17 @@ static void check_eq(const char *name, u64 got, u64 want)
 }
 
 /*
- * Exceptions: each stub records its vector and resumes at fixup_rip,
+ * Exceptions: each entry records its vector and resumes at fixup_rip,
  * which the check set to the end of its instruction.  Vectors with an
  * error code drop it first.
  */
 volatile u64 fixup_rip;
 volatile int got_vector = -1;
-extern char conform_stubs[];
+extern char conform_entries[];
 
 asm(".pushsection .text\n"
     ".balign 16\n"
-    "conform_stubs:\n"
+    "conform_entries:\n"
     ".irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
     ".balign 32\n"
     ".if (\\v == 8) || (\\v >= 10 && \\v <= 14) || (\\v == 17) || (\\v == 21) || (\\v == 29) || (\\v == 30)\n"
@@ -105,16 +105,16 @@ asm(".pushsection .text\n"
 static void install_idt(void)
 {
 	struct __attribute__((packed)) { u16 limit; u64 base; } idtr;
-	u64 *gate, stub;
+	u64 *gate, entry;
 	int v;
 
 	asm volatile("sidt %0" : "=m"(idtr));
 	for (v = 0; v < 32; v++) {
 		gate = (u64 *)(idtr.base + 16 * v);
-		stub = (u64)conform_stubs + 32 * v;
-		gate[0] = (stub & 0xffff) | (KERNEL_CS << 16) | (0x8eULL << 40) |
-			  ((stub >> 16) & 0xffff) << 48;
-		gate[1] = stub >> 32;
+		entry = (u64)conform_entries + 32 * v;
+		gate[0] = (entry & 0xffff) | (KERNEL_CS << 16) | (0x8eULL << 40) |
+			  ((entry >> 16) & 0xffff) << 48;
+		gate[1] = entry >> 32;
 	}
 }
 
