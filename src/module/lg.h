@@ -108,6 +108,17 @@ struct lg_slot {
 	u64 gpa, size, uaddr;
 };
 
+/*
+ * How the backend's nested page tables spell an entry.  The frame
+ * address is bits 51:12 and a 2 MiB leaf has bit 7 in both AMD's and
+ * Intel's formats; the permission and type bits differ.
+ */
+struct lg_npt_format {
+	u64 present;	/* an entry with none of these maps nothing */
+	u64 table;	/* an entry pointing to the next level's table */
+	u64 leaf;	/* an entry mapping 4 KiB, or 2 MiB with bit 7 */
+};
+
 struct lg_vm {
 	struct kref ref;
 	struct mutex lock;		/* slots, vCPU creation */
@@ -123,6 +134,9 @@ struct lg_vm {
 	u64 *npt_root;
 	u64 npt_root_pa;
 	int npt_levels;
+	const struct lg_npt_format *npt_fmt;
+	u64 *npt_spare[4];		/* zeroed tables for the next mapping */
+	int npt_nr_spare;
 
 	u64 boot_ns;			/* host monotonic time at creation */
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
@@ -153,6 +167,7 @@ void lg_vm_put(struct lg_vm *vm);
 
 /* svm.c */
 extern u64 lg_guest_cr4;
+extern const struct lg_npt_format lg_svm_npt_format;
 int lg_svm_get(void);
 void lg_svm_put(void);
 int lg_svm_init(void);
@@ -170,7 +185,7 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu);
 void lg_vcpu_sipi(struct lg_vcpu *vcpu, u8 vector);
 
 /* npt.c */
-int lg_npt_init(struct lg_vm *vm);
+int lg_npt_init(struct lg_vm *vm, const struct lg_npt_format *fmt);
 void lg_npt_destroy(struct lg_vm *vm);
 int lg_npt_fault(struct lg_vm *vm, u64 gpa);
 const struct lg_slot *lg_gpa_slot(struct lg_vm *vm, u64 gpa, u64 len);

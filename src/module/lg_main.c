@@ -285,7 +285,7 @@ static int lg_vm_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&vm->irqfds);
 	vm->boot_ns = ktime_get_ns();
 	vm->tsc_offset = -rdtsc();	/* the guest's TSC starts at 0 */
-	ret = lg_npt_init(vm);
+	ret = lg_npt_init(vm, &lg_svm_npt_format);
 	if (ret) {
 		kfree(vm);
 		lg_svm_put();

@@ -12,8 +12,15 @@
  * touches 40 MiB costs 40 MiB, and a guest can only ever reach pages of
  * its own launcher's mapping.
  *
- * The tables use the host's paging depth (4 or 5 levels); every entry has
- * the U bit because nested walks count as user accesses.
+ * Where the launcher's memory is a transparent huge page (it advises them)
+ * and the guest-physical 2 MiB lines up with it, one fault maps all of it
+ * with a 2 MiB entry, as KVM does: a booting guest then takes tens of
+ * nested page faults, not thousands.  The host's own page table says
+ * whether the 2 MiB is mapped as one; the MMU notifier's range covers it
+ * whenever the host splits it.
+ *
+ * The tables use the host's paging depth (4 or 5 levels) and the entry
+ * bits of the backend's format (struct lg_npt_format).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,29 +33,31 @@
 
 #include "lg.h"
 
-#define NPT_P		BIT_ULL(0)
-#define NPT_RW		BIT_ULL(1)
-#define NPT_US		BIT_ULL(2)
-#define NPT_A		BIT_ULL(5)
-#define NPT_D		BIT_ULL(6)
 #define NPT_ADDR	GENMASK_ULL(51, 12)
-#define NPT_TABLE	(NPT_P | NPT_RW | NPT_US | NPT_A)
-#define NPT_LEAF	(NPT_P | NPT_RW | NPT_US | NPT_A | NPT_D)
+#define NPT_HUGE	BIT_ULL(7)	/* a leaf at level 2: 2 MiB */
+#define NPT_2M		(1ULL << 21)
 
-static void npt_free(u64 *table, int level)
+static u64 *npt_table(u64 e)
+{
+	return phys_to_virt(e & NPT_ADDR);
+}
+
+static void npt_free(const struct lg_npt_format *fmt, u64 *table, int level)
 {
 	int i;
 
 	for (i = 0; level > 1 && i < 512; i++)
-		if (table[i] & NPT_P)
-			npt_free(phys_to_virt(table[i] & NPT_ADDR), level - 1);
+		if ((table[i] & fmt->present) && !(table[i] & NPT_HUGE))
+			npt_free(fmt, npt_table(table[i]), level - 1);
 	free_page((unsigned long)table);
 }
 
 void lg_npt_destroy(struct lg_vm *vm)
 {
 	if (vm->npt_root)
-		npt_free(vm->npt_root, vm->npt_levels);
+		npt_free(vm->npt_fmt, vm->npt_root, vm->npt_levels);
+	while (vm->npt_nr_spare)
+		free_page((unsigned long)vm->npt_spare[--vm->npt_nr_spare]);
 }
 
 const struct lg_slot *lg_gpa_slot(struct lg_vm *vm, u64 gpa, u64 len)
@@ -98,73 +107,125 @@ static unsigned int npt_index(u64 gpa, int level)
 }
 
 /*
- * Map one 4 KiB guest page to @pfn.  Tables come from @spare, filled
- * before the lock was taken; used ones are set to NULL.
+ * Map the guest page at @gpa to @pfn, 4 KiB or (@huge) the 2 MiB around
+ * it.  Called with npt_lock held and enough spare tables for a walk from
+ * the root; a 2 MiB mapping where 4 KiB ones already have a table is
+ * left to 4 KiB ones (false: the guest faults again and gets one).
  */
-static void npt_map(struct lg_vm *vm, u64 gpa, u64 pfn, u64 **spare)
+static bool npt_map(struct lg_vm *vm, u64 gpa, u64 pfn, bool huge)
 {
-	u64 *table = vm->npt_root;
-	int level;
+	const struct lg_npt_format *fmt = vm->npt_fmt;
+	int level, stop = huge ? 2 : 1;
+	u64 *table = vm->npt_root, *e;
 
-	for (level = vm->npt_levels; level > 1; level--) {
-		u64 *e = &table[npt_index(gpa, level)];
-
-		if (!(*e & NPT_P)) {
-			*e = virt_to_phys(*spare) | NPT_TABLE;
-			*spare++ = NULL;
-		}
-		table = phys_to_virt(*e & NPT_ADDR);
+	for (level = vm->npt_levels; level > stop; level--) {
+		e = &table[npt_index(gpa, level)];
+		if (!(*e & fmt->present))
+			*e = virt_to_phys(vm->npt_spare[--vm->npt_nr_spare]) | fmt->table;
+		else if (*e & NPT_HUGE)
+			return true;	/* another vCPU mapped it meanwhile */
+		table = npt_table(*e);
 	}
-	table[npt_index(gpa, 1)] = (pfn << PAGE_SHIFT) | NPT_LEAF;
+	e = &table[npt_index(gpa, stop)];
+	if (huge && (*e & fmt->present))
+		return !!(*e & NPT_HUGE);
+	*e = (pfn << PAGE_SHIFT) | fmt->leaf | (huge ? NPT_HUGE : 0);
+	return true;
 }
 
 /*
- * A nested page fault on guest RAM: map the launcher's page.  Returns 0
- * when the guest can retry the access (mapped, or raced with an
- * invalidation and will fault again), -EFAULT when the launcher's memory
- * is not there any more.
+ * Is the launcher's page at @hva, which gup gave us as @pfn, part of a
+ * writable 2 MiB mapping of the host's, for the guest's 2 MiB at @gpa?
+ * A lockless walk, as GUP-fast and KVM's host_pfn_mapping_level() do
+ * (interrupts off keep the tables from being freed); a change after it
+ * is an invalidation that lg_npt_fault()'s sequence check catches.
+ */
+static bool npt_huge_ok(struct lg_vm *vm, u64 gpa, unsigned long hva, u64 pfn)
+{
+	const struct lg_slot *s = lg_gpa_slot(vm, gpa & ~(NPT_2M - 1), NPT_2M);
+	unsigned long flags;
+	bool huge = false;
+	pgd_t pgd;
+	p4d_t p4d;
+	pud_t pud;
+	pmd_t pmd;
+
+	if (!s || (s->uaddr - s->gpa) & (NPT_2M - 1))
+		return false;
+	local_irq_save(flags);
+	pgd = READ_ONCE(*pgd_offset(vm->mm, hva));
+	if (pgd_none(pgd) || !pgd_present(pgd))
+		goto out;
+	p4d = READ_ONCE(*p4d_offset(&pgd, hva));
+	if (p4d_none(p4d) || !p4d_present(p4d))
+		goto out;
+	pud = READ_ONCE(*pud_offset(&p4d, hva));
+	if (pud_none(pud) || !pud_present(pud) || pud_leaf(pud))
+		goto out;
+	pmd = READ_ONCE(*pmd_offset(&pud, hva));
+	huge = pmd_present(pmd) && pmd_leaf(pmd) && pmd_write(pmd) &&
+	       pmd_pfn(pmd) + ((hva >> PAGE_SHIFT) & 511) == pfn;
+out:
+	local_irq_restore(flags);
+	return huge;
+}
+
+/*
+ * A nested page fault on guest RAM: map the launcher's page (or its
+ * 2 MiB).  Returns 0 when the guest can retry the access (mapped, or
+ * raced with an invalidation or another fault and will fault again),
+ * -EFAULT when the launcher's memory is not there any more.
  */
 int lg_npt_fault(struct lg_vm *vm, u64 gpa)
 {
-	u64 *spare[5] = { NULL };
+	int need = vm->npt_levels - 1, n = 0, ret = 0;
+	u64 *fresh[ARRAY_SIZE(vm->npt_spare)];
 	unsigned long seq;
 	struct page *page;
 	void __user *hva;
-	int i, ret = 0;
+	bool huge;
+	u64 pfn;
 
 	hva = lg_gpa_user(vm, gpa & PAGE_MASK, PAGE_SIZE);
 	if (!hva)
 		return -EFAULT;
-	for (i = 0; i < vm->npt_levels - 1; i++) {
-		spare[i] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-		if (!spare[i]) {
+	while (n < need - READ_ONCE(vm->npt_nr_spare)) {
+		fresh[n] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!fresh[n]) {
 			ret = -ENOMEM;
 			goto out;
 		}
+		n++;
 	}
 
 	seq = READ_ONCE(vm->mmu_seq);
 	smp_rmb();	/* the page we look up must be no older than @seq */
-	ret = get_user_pages_fast((unsigned long)hva, 1, FOLL_WRITE, &page);
-	if (ret != 1) {
+	if (get_user_pages_fast((unsigned long)hva, 1, FOLL_WRITE, &page) != 1) {
 		ret = -EFAULT;
 		goto out;
 	}
-	ret = 0;
+	pfn = page_to_pfn(page);
+	huge = npt_huge_ok(vm, gpa, (unsigned long)hva, pfn);
 	spin_lock(&vm->npt_lock);
-	if (!vm->mmu_invalidating && vm->mmu_seq == seq)
-		npt_map(vm, gpa, page_to_pfn(page), spare);
+	while (n && vm->npt_nr_spare < need)
+		vm->npt_spare[vm->npt_nr_spare++] = fresh[--n];
+	if (!vm->mmu_invalidating && vm->mmu_seq == seq && vm->npt_nr_spare >= need &&
+	    !(huge && npt_map(vm, gpa, pfn & ~511ULL, true)))
+		npt_map(vm, gpa, pfn, false);
 	spin_unlock(&vm->npt_lock);
 	put_page(page);
 out:
-	for (i = 0; i < ARRAY_SIZE(spare); i++)
-		if (spare[i])
-			free_page((unsigned long)spare[i]);
+	while (n)
+		free_page((unsigned long)fresh[--n]);
 	return ret;
 }
 
-/* Clear the leaf entries for guest-physical [start, end); true if any. */
-static bool npt_zap(u64 *table, int level, u64 base, u64 start, u64 end)
+/*
+ * Clear the leaf entries for guest-physical [start, end), a whole 2 MiB
+ * one when any of it is in the range; true if any.
+ */
+static bool npt_zap(const struct lg_npt_format *fmt, u64 *table, int level,
+		    u64 base, u64 start, u64 end)
 {
 	u64 span = 1ULL << (12 + 9 * (level - 1));
 	bool zapped = false;
@@ -173,14 +234,14 @@ static bool npt_zap(u64 *table, int level, u64 base, u64 start, u64 end)
 	for (i = 0; i < 512; i++) {
 		u64 b = base + i * span;
 
-		if (b >= end || b + span <= start || !(table[i] & NPT_P))
+		if (b >= end || b + span <= start || !(table[i] & fmt->present))
 			continue;
-		if (level == 1) {
+		if (level == 1 || (table[i] & NPT_HUGE)) {
 			table[i] = 0;
 			zapped = true;
 		} else {
-			zapped |= npt_zap(phys_to_virt(table[i] & NPT_ADDR),
-					  level - 1, b, start, end);
+			zapped |= npt_zap(fmt, npt_table(table[i]), level - 1,
+					  b, start, end);
 		}
 	}
 	return zapped;
@@ -231,7 +292,7 @@ static void lg_zap_hva(struct lg_vm *vm, unsigned long start, unsigned long end,
 		u64 to = min_t(u64, end, s->uaddr + s->size);
 
 		if (from < to)
-			zapped |= npt_zap(vm->npt_root, vm->npt_levels, 0,
+			zapped |= npt_zap(vm->npt_fmt, vm->npt_root, vm->npt_levels, 0,
 					  s->gpa + from - s->uaddr,
 					  s->gpa + to - s->uaddr);
 	}
@@ -274,8 +335,9 @@ static const struct mmu_notifier_ops lg_mmu_notifier_ops = {
 	.release = lg_mn_release,
 };
 
-int lg_npt_init(struct lg_vm *vm)
+int lg_npt_init(struct lg_vm *vm, const struct lg_npt_format *fmt)
 {
+	vm->npt_fmt = fmt;
 	vm->mn.ops = &lg_mmu_notifier_ops;
 	vm->npt_levels = (__read_cr4() & X86_CR4_LA57) ? 5 : 4;
 	vm->npt_root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

@@ -77,6 +77,13 @@ static DEFINE_PER_CPU(struct lg_asid_pool, lg_asid_pool);
 static DEFINE_PER_CPU(struct lg_vmcb *, lg_last_vmcb);
 static void *lg_msrpm, *lg_iopm;	/* shared by all guests, read-only */
 
+/* AMD's nested entries; each has U, since nested walks are user accesses. */
+const struct lg_npt_format lg_svm_npt_format = {
+	.present = _PAGE_PRESENT,
+	.table = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED,
+	.leaf = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY,
+};
+
 /*
  * PAUSE-loop exits (lg_exit_pause()): with the CPU's pause filter, a
  * guest that runs pause_filter_count PAUSEs in a row (each within
