@@ -3,26 +3,31 @@
 # against QEMU+KVM (microvm) on the same emulated SVM, the same guest
 # kernel and initramfs (/bench, see tests/bench/guest-init), 1 vCPU and
 # BENCH_MEM MiB each, taking turns: every figure's rounds alternate the
-# two, and which goes first alternates too.  lg and kvm_amd stay loaded:
+# two, and which goes first alternates too.  The full-system figure
+# ("debian") boots Debian 12 from the test VM's virtio disk (the
+# debian-system scenario's image, tests/vm/debian-system/) to
+# multi-user.target, with QEMU as a q35 PC: microvm has no PCI for
+# Debian's initramfs, which loads virtio_pci.  lg and kvm_amd stay loaded:
 # each holds AMD-V only while it has a VM (Debian 6.1's kvm_amd sets
 # EFER.SVME at its first VM, see ../shared/design.md), and a launcher
 # that found it held would exit 2, which is reported as an error.
 # Prints one "LGRESULT FIGURE SIDE ROUND key=value..." line per run for
 # tests/bench/report.awk; failures of a run are results too (error=...),
 # only a broken set-up fails the scenario.
-# needs: launcher qemu bench-guest
+# needs: launcher qemu bench-guest debian-system
 # smp: 2
 # memory: 3072
-# timeout: 3000
+# timeout: 5400
 
 ROUNDS=${BENCH_ROUNDS:-5}
-FIGURES=${BENCH_FIGURES:-boot memory exits cpu rate disk net}
+FIGURES=${BENCH_FIGURES:-boot memory exits cpu rate disk net debian}
 MEM=${BENCH_MEM:-1024}
 LOOP=${BENCH_LOOP:-200}
 # Guests run on the test VM's CPU 1: the emulator loses guests now and
 # then on CPU 0 (tests/vm/README.md, "Guests at once").
 CPU=1
 VM_TIMEOUT=180
+DEBIAN_TIMEOUT=600
 KVM_STATS="exits io_exits mmio_exits halt_exits irq_exits irq_window_exits
 	nmi_window_exits request_irq_exits signal_exits insn_emulation hypercalls
 	pf_taken pf_fixed pf_emulate pf_spurious halt_wakeup"
@@ -57,6 +62,12 @@ EOF
 
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=256 2>/dev/null
 
+# The Debian system's disk: the test VM's /dev/vda.
+if want debian; then
+	modprobe virtio_pci && modprobe virtio_blk &&
+		lgtest_wait_for /proc/partitions ' vda$' 30 || lgtest_fail debian-disk "no /dev/vda"
+fi
+
 # The network figure's tap: tap0, 192.168.100.1 on the test VM's side.
 if want net; then
 	modprobe tun && tunctl -t tap0 >/dev/null && ip addr add 192.168.100.1/24 dev tap0 &&
@@ -67,10 +78,11 @@ fi
 # bench-timer, its output on stdout: bench=BENCH for the guest's init, -e
 # CMD at its init (then SIGTERM), -d with /tmp/disk.img as its disk, -n
 # with a network card on user-mode networking or on tap0, -a more guest
-# arguments.
+# arguments.  BENCH "debian" is the full system instead (debian_vmm).
 vmm() {
 	local side=$1 what=$2 at='' disk='' net='' more='' args
 	shift 2
+	[ "$what" != debian ] || { debian_vmm "$side"; return; }
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-e) at=$2; shift ;;
@@ -93,7 +105,7 @@ vmm() {
 	if [ "$side" = lguest ]; then
 		set -- "$@" lguest-launch -m ${MEM}M -c 1 -i /bench/initramfs -a "$args"
 		case $net in
-		user) set -- "$@" -n user ;;
+		user) set -- "$@" -n user,hostfwd=tcp::5002-:5002 ;;
 		tap) set -- "$@" -n tap=tap0 ;;
 		*) set -- "$@" -n none ;;
 		esac
@@ -115,12 +127,46 @@ vmm() {
 		[ -z "$disk" ] || set -- "$@" -drive file=/tmp/disk.img,format=raw,if=none,id=d0 \
 			-device virtio-blk-device,drive=d0
 		case $net in
-		user) set -- "$@" -netdev user,id=n0 ;;
+		user) set -- "$@" -netdev user,id=n0,hostfwd=tcp::5002-:5002 ;;
 		tap) set -- "$@" -netdev tap,id=n0,ifname=tap0,script=no,downscript=no ;;
 		esac
 		[ -z "$net" ] || set -- "$@" -device virtio-net-device,netdev=n0
 	fi
 	"$@" </dev/null 2>&1
+}
+
+# debian_vmm SIDE: Debian 12 from /dev/vda to multi-user.target, where
+# its lgdebian-bench.service prints LGBENCH-INIT and powers off; no
+# network card on either side, a virtio console and entropy source as in
+# the other figures.  QEMU is a q35 PC with SeaBIOS loading the kernel.
+debian_vmm() {
+	local side=$1 args="root=/dev/vda rw quiet lgdebian.bench"
+	set -- bench-timer -t $DEBIAN_TIMEOUT -- taskset -c $CPU
+	if [ "$side" = lguest ]; then
+		set -- "$@" lguest-launch -m ${MEM}M -c 1 -n none -i /system/initrd.img \
+			-d /dev/vda -a "$args" /system/vmlinuz
+	else
+		set -- "$@" qemu-system-x86_64 -M q35 -enable-kvm -cpu host -m ${MEM}M -smp 1 \
+			-nodefaults -no-user-config -display none -no-reboot -serial stdio \
+			-chardev null,id=con0 -device virtio-serial-pci \
+			-device virtconsole,chardev=con0 -device virtio-rng-pci \
+			-drive file=/dev/vda,format=raw,if=virtio,cache=none \
+			-kernel /system/vmlinuz -initrd /system/initrd.img \
+			-append "console=ttyS0 $args"
+	fi
+	"$@" </dev/null 2>&1
+}
+
+# net_down ADDR: once the net figure's guest listens (LGBENCH-NET-LISTEN
+# in /tmp/net.log), 5 s of TCP to its port 5002 at ADDR.
+net_down() {
+	local i=0
+	until grep -q LGBENCH-NET-LISTEN /tmp/net.log; do
+		i=$((i + 1))
+		[ $i -lt 1200 ] || return
+		sleep 0.1
+	done
+	bench-net send "$1" 5002 5
 }
 
 # timer_field LOG KEY: KEY's value on bench-timer's last line.
@@ -225,26 +271,41 @@ while [ $r -le "$ROUNDS" ]; do
 				tr -d '\r' | sed 's/^error.*/error=bench-disk/')"
 		fi
 		if want net; then
-			# TCP from the guest to the test VM and the guest's pings:
-			# user mode (the gateway, 10.0.2.2, is the test VM; libslirp
-			# answers the pings itself), then tap0.
+			# TCP from the guest to the test VM and the guest's pings,
+			# then TCP from the test VM into the guest: user mode (the
+			# gateway, 10.0.2.2, is the test VM; libslirp answers the
+			# pings itself, and forwards the test VM's port 5002 to the
+			# guest's), then tap0.
 			for mode in user tap; do
 				if [ $mode = user ]; then
-					ip=10.0.2.15 peer=10.0.2.2
+					ip=10.0.2.15 peer=10.0.2.2 guest=127.0.0.1
 				else
-					ip=192.168.100.2 peer=192.168.100.1
+					ip=192.168.100.2 peer=192.168.100.1 guest=$ip
 				fi
+				: >/tmp/net.log
 				bench-net recv 5001 >/tmp/net-recv.log 2>&1 &
 				recv=$!
+				net_down $guest >/tmp/net-down.log 2>&1 &
+				down=$!
 				vmm $side net -n $mode -a "bench_ip=$ip bench_peer=$peer" >/tmp/net.log
-				kill $recv 2>/dev/null
-				wait $recv 2>/dev/null
+				kill $recv $down 2>/dev/null
+				wait $recv $down 2>/dev/null
 				up=$(sed -n 's/.*LGBENCH-NET mbit_s=\([^ ]*\).*/\1/p' /tmp/net.log | tr -d '\r')
+				dn=$(sed -n 's/.*LGBENCH-NET mbit_s=\([^ ]*\).*/\1/p' /tmp/net-down.log)
 				ping=$(sed -n 's/.*round-trip min\/avg\/max = [^/]*\/\([^/]*\)\/.*/\1/p' /tmp/net.log)
-				result net_$mode $side $r /tmp/net.log "up_mbit_s=${up:-x} ping_ms=${ping:-x}"
-				[ -n "$up" ] && [ -n "$ping" ] ||
+				result net_$mode $side $r /tmp/net.log \
+					"up_mbit_s=${up:-x} down_mbit_s=${dn:-x} ping_ms=${ping:-x}"
+				[ -n "$up" ] && [ -n "$dn" ] && [ -n "$ping" ] || {
 					tr -d '\r' </tmp/net.log | tail -n 8 | sed 's/^/  guest | /'
+					sed 's/^/  test VM | /' /tmp/net-down.log
+				}
 			done
+		fi
+		if want debian; then
+			vmm $side debian >/tmp/debian.log
+			result debian $side $r /tmp/debian.log \
+				"multi_user_ms=$(timer_field /tmp/debian.log init_ms)" \
+				"exit_ms=$(timer_field /tmp/debian.log exit_ms)"
 		fi
 	done
 	r=$((r + 1))

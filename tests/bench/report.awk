@@ -63,6 +63,8 @@ function cmp(name, fig, lkey, qkey, unit, better) {
 BEGIN {
 	cmp("boot: start to guest init", "boot", "init_ms", "init_ms", "ms", "lower")
 	cmp("boot: start to VMM exit (init, reboot)", "boot", "exit_ms", "exit_ms", "ms", "lower")
+	cmp("boot: Debian to multi-user.target (QEMU q35)", "debian", "multi_user_ms", "multi_user_ms", "ms", "lower")
+	cmp("boot: Debian to VMM exit (poweroff, QEMU q35)", "debian", "exit_ms", "exit_ms", "ms", "lower")
 	cmp("memory: total RSS at init", "hold", "rss_kb", "rss_kb", "KiB", "lower")
 	cmp("memory: guest RAM resident", "hold", "guest_rss_kb", "guest_rss_kb", "KiB", "lower")
 	cmp("memory: VMM overhead (RSS - guest RAM)", "hold", "overhead_kb", "overhead_kb", "KiB", "lower")
@@ -80,8 +82,10 @@ BEGIN {
 	cmp("disk: sequential read", "disk", "seqread_mbs", "seqread_mbs", "MB/s", "higher")
 	cmp("disk: 4 KiB random read", "disk", "randread_iops", "randread_iops", "IOPS", "higher")
 	cmp("net user: TCP guest to test VM", "net_user", "up_mbit_s", "up_mbit_s", "Mbit/s", "higher")
+	cmp("net user: TCP test VM to guest", "net_user", "down_mbit_s", "down_mbit_s", "Mbit/s", "higher")
 	cmp("net user: ping to the gateway", "net_user", "ping_ms", "ping_ms", "ms", "lower")
 	cmp("net tap: TCP guest to test VM", "net_tap", "up_mbit_s", "up_mbit_s", "Mbit/s", "higher")
+	cmp("net tap: TCP test VM to guest", "net_tap", "down_mbit_s", "down_mbit_s", "Mbit/s", "higher")
 	cmp("net tap: ping to the test VM", "net_tap", "ping_ms", "ping_ms", "ms", "lower")
 }
 

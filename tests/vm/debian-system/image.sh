@@ -7,7 +7,9 @@
 # system on the first virtio disk, and systemd-networkd ready to take a
 # DHCP lease on the first ethernet interface.  lgdebian-check.service,
 # run only when the kernel command line says lgdebian.check, reports the
-# boot on ttyS0 and powers the system off.  Made by
+# boot on ttyS0 and powers the system off; lgdebian-bench.service, with
+# lgdebian.bench, marks multi-user.target reached for the benchmark and
+# powers off at once.  Made by
 # tests/vm/debian-rootfs.sh, once per set of inputs (this folder and the
 # kernel apt resolves today), as root.img (raw ext4), vmlinuz and
 # initrd.img.  Sourced by tests/vm/lib.sh.
@@ -29,11 +31,12 @@ lg_debian_system_setup() {
 	install -D -m 0644 "$d/wait-online-timeout.conf" \
 		"$root/etc/systemd/system/systemd-networkd-wait-online.service.d/timeout.conf" &&
 	install -m 0755 "$d/lgdebian-check" "$root/usr/local/sbin/" &&
-	install -m 0644 "$d/lgdebian-check.service" "$root/etc/systemd/system/" &&
+	install -m 0644 "$d/lgdebian-check.service" "$d/lgdebian-bench.service" \
+		"$root/etc/systemd/system/" &&
 	# The check writes to ttyS0; a login prompt stays on hvc0.
 	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service" &&
 	lg_chroot "$root" sh -c 'passwd -d root &&
-		systemctl enable systemd-networkd lgdebian-check' >&2
+		systemctl enable systemd-networkd lgdebian-check lgdebian-bench' >&2
 }
 
 lg_debian_system_pack() {
