@@ -6,7 +6,6 @@
 #include "compat.h"
 #include "lg.h"
 #include "cpuid_policy.h"
-#include "svm_defs.h"
 
 /* The host's highest leaves, capped at the last we filter: read once. */
 static u32 max_basic, max_ext;
@@ -26,7 +25,7 @@ void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4])
 {
 	const struct cpuid_guest g = {
 		.apic_id = vcpu->lapic.id,
-		.osxsave = vcpu->vmcb->save.cr4 & X86_CR4_OSXSAVE,
+		.osxsave = lg_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE,
 		.xfeatures = lg_xfeatures,
 		.xcr0 = vcpu->xcr0,
 		.xlayout = &lg_xlayout,

@@ -2,11 +2,13 @@
 /*
  * The few instructions the module must emulate itself: MMIO accesses
  * (a nested page fault outside guest RAM), string I/O (INS/OUTS, whose
- * memory operand the IOIO intercept leaves to us), moves to and from
- * DR0-3, and moves to CR4.
+ * memory operand the I/O exit leaves to us), moves to and from DR0-3,
+ * and moves to CR4.  The same on every backend: the vCPU's state comes
+ * through backend.h.
  *
- * With no decode assists, we fetch the instruction by walking the guest's
- * page tables (guest_walk.c) and decode it (mmio_decode.c).  An MMIO
+ * Unless the CPU hands us the bytes (SVM's decode assists), we fetch the
+ * instruction by walking the guest's page tables (guest_walk.c) and
+ * decode it (mmio_decode.c).  An MMIO
  * access becomes a plain record for the launcher; for a read, the value
  * the launcher supplies is merged into the destination register when
  * LG_RUN is called again.  Anything we cannot decode stops the VM with
@@ -19,10 +21,6 @@
 #include "guest_walk.h"
 #include "lg.h"
 #include "string_io.h"
-#include "svm_defs.h"
-
-#define NPF_IN_GUEST_WALK	BIT_ULL(33)
-#define NPF_FETCH		BIT_ULL(4)
 
 static int lg_read_gpa(void *opaque, u64 gpa, void *buf, unsigned int len)
 {
@@ -50,37 +48,23 @@ static int lg_fetch_physical(struct lg_vcpu *vcpu, u32 lin, u8 *buf)
 
 static int lg_fetch(struct lg_vcpu *vcpu, u8 *buf)
 {
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	u8 n = min_t(u8, c->insn_len, MMIO_INSN_MAX_LEN);
+	u64 cs_base = vcpu->sregs.seg[LG_SEG_CS].base;
+	struct lg_sregs *s = &vcpu->sregs;
+	int n = lg_ops->insn_bytes(vcpu, buf, MMIO_INSN_MAX_LEN);
 
-	/* With decode assists, a nested page fault comes with the bytes. */
-	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) &&
-	    c->exit_code == LG_VMEXIT_NPF && n) {
-		memcpy(buf, c->insn_bytes, n);
+	if (n > 0)
 		return n;
-	}
 	if (s->cr0 & X86_CR0_PG)
-		return guest_fetch_insn(s->cr3, s->cr4, s->efer,
-					s->cs.base + s->rip, lg_read_gpa,
-					vcpu->vm, buf, MMIO_INSN_MAX_LEN);
-	return lg_fetch_physical(vcpu, (u32)(s->cs.base + s->rip), buf);
+		return guest_fetch_insn(s->cr3, s->cr4, s->efer, cs_base + vcpu->rip,
+					lg_read_gpa, vcpu->vm, buf, MMIO_INSN_MAX_LEN);
+	return lg_fetch_physical(vcpu, (u32)(cs_base + vcpu->rip), buf);
 }
 
 /* 64-bit code: the one mode with REX prefixes and 64-bit registers. */
 static bool lg_code64(struct lg_vcpu *vcpu)
 {
-	return (vcpu->vmcb->save.efer & EFER_LMA) &&
-	       (vcpu->vmcb->save.cs.attrib & BIT(9));	/* CS.L */
-}
-
-static u64 *lg_reg(struct lg_vcpu *vcpu, unsigned int reg)
-{
-	if (reg == 0)
-		return &vcpu->vmcb->save.rax;
-	if (reg == 4)
-		return &vcpu->vmcb->save.rsp;
-	return &vcpu->regs[reg];
+	return (vcpu->sregs.efer & EFER_LMA) &&
+	       (vcpu->sregs.seg[LG_SEG_CS].attrib & BIT(9));	/* CS.L */
 }
 
 /*
@@ -141,7 +125,7 @@ static void lg_xapic_write(struct lg_vcpu *vcpu, u32 off, u32 val)
 static int lg_linear_copy(struct lg_vcpu *vcpu, u64 lin, u8 *buf, u32 len,
 			  bool write, u64 *mmio)
 {
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	const struct lg_sregs *s = &vcpu->sregs;
 	unsigned int access = write ? GW_WRITE : 0;
 	u32 done = 0, chunk;
 	u64 va, gpa;
@@ -151,7 +135,7 @@ static int lg_linear_copy(struct lg_vcpu *vcpu, u64 lin, u8 *buf, u32 len,
 		access |= GW_USER;
 	if (s->cr0 & X86_CR0_WP)
 		access |= GW_WP;
-	if ((s->cr4 & X86_CR4_SMAP) && !(s->rflags & X86_EFLAGS_AC))
+	if ((s->cr4 & X86_CR4_SMAP) && !(vcpu->rflags & X86_EFLAGS_AC))
 		access |= GW_SMAP;
 	for (; done < len; done += chunk) {
 		va = lin + done;
@@ -162,7 +146,7 @@ static int lg_linear_copy(struct lg_vcpu *vcpu, u64 lin, u8 *buf, u32 len,
 			ret = guest_walk_access(s->cr3, s->cr4, s->efer, va, access,
 						lg_read_gpa, vcpu->vm, &gpa);
 		if (ret == -EFAULT || ret == -EACCES) {
-			s->cr2 = va;
+			lg_ops->set_cr2(vcpu, va);
 			lg_inject_pf(vcpu, (ret == -EACCES ? X86_PF_PROT : 0) |
 				     (write ? X86_PF_WRITE : 0) |
 				     (s->cpl == 3 ? X86_PF_USER : 0));
@@ -266,7 +250,7 @@ static u64 lg_seg_base(struct lg_vcpu *vcpu, unsigned int seg)
 	/* 64-bit mode ignores all segment bases but those of FS and GS. */
 	if (lg_code64(vcpu) && seg < 4)
 		return 0;
-	return (&vcpu->vmcb->save.es)[seg].base;
+	return vcpu->sregs.seg[seg].base;
 }
 
 /*
@@ -279,8 +263,7 @@ static u64 lg_seg_base(struct lg_vcpu *vcpu, unsigned int seg)
 static int lg_mmio_string(struct lg_vcpu *vcpu, const struct mmio_insn *insn,
 			  u64 val, bool have_val)
 {
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	bool down = s->rflags & X86_EFLAGS_DF;
+	bool down = vcpu->rflags & X86_EFLAGS_DF;
 	u64 *rsi = &vcpu->regs[6], *rdi = &vcpu->regs[7], *rcx = &vcpu->regs[1];
 	u64 gpa = 0;
 	int ret = 0;
@@ -298,10 +281,10 @@ static int lg_mmio_string(struct lg_vcpu *vcpu, const struct mmio_insn *insn,
 			goto fault;
 	}
 	if (insn->op == MMIO_OP_STOS)
-		val = s->rax;
+		val = vcpu->regs[LG_RAX];
 	val &= lg_size_mask(insn->size);
 	if (insn->op == MMIO_OP_LODS) {
-		s->rax = mmio_merge_read(insn, s->rax, val);
+		vcpu->regs[LG_RAX] = mmio_merge_read(insn, vcpu->regs[LG_RAX], val);
 	} else {
 		ret = lg_linear_copy(vcpu, mmio_linear(insn, lg_seg_base(vcpu, 0), *rdi),
 				     (u8 *)&val, insn->size, true, &gpa);
@@ -321,7 +304,7 @@ static int lg_mmio_string(struct lg_vcpu *vcpu, const struct mmio_insn *insn,
 fault:
 	if (ret < 0) {
 		lg_vcpu_stop(vcpu, "cannot emulate the string move at rip 0x%llx: an element straddles RAM and a device",
-			     s->rip);
+			     vcpu->rip);
 		return 1;
 	}
 	return 0;
@@ -341,14 +324,14 @@ static int lg_mmio_finish(struct lg_vcpu *vcpu, const struct mmio_insn *insn,
 	if (insn->op >= MMIO_OP_MOVS)
 		return lg_mmio_string(vcpu, insn, mem, true);
 	for (i = 0; i < 16; i++)
-		regs[i] = *lg_reg(vcpu, i);
+		regs[i] = vcpu->regs[i];
 	src = mmio_write_value(insn, regs);
 	if (insn->op == MMIO_OP_MOV)
 		result = insn->is_write ? src : mem;
 	else
-		result = mmio_alu(insn, mem, src, &vcpu->vmcb->save.rflags);
+		result = mmio_alu(insn, mem, src, &vcpu->rflags);
 	if (insn->to_reg)
-		*lg_reg(vcpu, insn->reg) =
+		vcpu->regs[insn->reg] =
 			mmio_merge_read(insn, regs[insn->reg],
 					insn->op == MMIO_OP_XCHG ? mem : result);
 	lg_skip(vcpu, insn->len);
@@ -360,29 +343,39 @@ static enum mmio_cpu_mode lg_code_mode(struct lg_vcpu *vcpu)
 {
 	if (lg_code64(vcpu))
 		return MMIO_MODE_64;
-	if (vcpu->vmcb->save.cs.attrib & BIT(10))	/* CS.D */
+	if (vcpu->sregs.seg[LG_SEG_CS].attrib & BIT(10))	/* CS.D */
 		return MMIO_MODE_32;
 	return MMIO_MODE_16;
 }
 
-int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
+/*
+ * The state the instructions here look at, read once per exit; only
+ * CR2 (a #PF's, lg_linear_copy()) and CR4 (lg_emulate_mov_cr4()) are
+ * written back, through the backend.
+ */
+static void lg_load_sregs(struct lg_vcpu *vcpu)
 {
-	struct lg_vmcb *vmcb = vcpu->vmcb;
+	lg_ops->get_sregs(vcpu, &vcpu->sregs);
+}
+
+int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa, u32 flags)
+{
 	struct mmio_insn insn;
 	u8 code[MMIO_INSN_MAX_LEN];
 	int n;
 
 	vcpu->exit_kind = LG_STAT_MMIO;
-	if (vmcb->control.exit_info_1 & (NPF_IN_GUEST_WALK | NPF_FETCH)) {
+	if (flags & (LG_GPA_WALK | LG_GPA_FETCH)) {
 		lg_vcpu_stop(vcpu, "guest %s at 0x%llx, outside its RAM (rip 0x%llx)",
-			     vmcb->control.exit_info_1 & NPF_FETCH ?
-			     "executed code" : "page tables", gpa, vmcb->save.rip);
+			     flags & LG_GPA_FETCH ? "executed code" : "page tables",
+			     gpa, vcpu->rip);
 		return 1;
 	}
+	lg_load_sregs(vcpu);
 	n = lg_fetch(vcpu, code);
 	if (n <= 0 || mmio_decode(code, n, lg_code_mode(vcpu), &insn) < 0) {
 		lg_vcpu_stop(vcpu, "cannot emulate the MMIO access to 0x%llx at rip 0x%llx (%*ph)",
-			     gpa, vmcb->save.rip, max(n, 0), code);
+			     gpa, vcpu->rip, max(n, 0), code);
 		return 1;
 	}
 	if (insn.op >= MMIO_OP_MOVS)
@@ -397,6 +390,7 @@ int lg_mmio_complete(struct lg_vcpu *vcpu, u64 data)
 {
 	const struct mmio_insn *insn = &vcpu->pending_insn;
 
+	lg_load_sregs(vcpu);
 	return lg_mmio_finish(vcpu, insn, vcpu->pending_gpa,
 			      data & lg_size_mask(insn->size));
 }
@@ -423,25 +417,26 @@ static unsigned int lg_decode_mov_crdr(struct lg_vcpu *vcpu, u8 op,
 	modrm = code[i + 2];
 	if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != n || (rex & 4))
 		return 0;
-	*reg = lg_reg(vcpu, (modrm & 7) | ((rex & 1) << 3));
+	*reg = &vcpu->regs[(modrm & 7) | ((rex & 1) << 3)];
 	*mask = code64 ? ~0ULL : 0xffffffffULL;
 	return i + 3;
 }
 
 /*
  * MOV to or from DR0-3.  We keep the guest's values and load them only
- * while its DR7 enables a breakpoint (svm.c), so that the rest of the
+ * while its DR7 enables a breakpoint (the backend), so that the rest of the
  * time the host's breakpoints stay in the CPU undisturbed.
  */
 int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write)
 {
+	unsigned int len;
 	u64 *reg, mask;
-	unsigned int len = lg_decode_mov_crdr(vcpu, write ? 0x23 : 0x21, dr,
-					      &reg, &mask);
 
+	lg_load_sregs(vcpu);
+	len = lg_decode_mov_crdr(vcpu, write ? 0x23 : 0x21, dr, &reg, &mask);
 	if (!len) {
 		lg_vcpu_stop(vcpu, "cannot emulate a move %s dr%u at rip 0x%llx",
-			     write ? "to" : "from", dr, vcpu->vmcb->save.rip);
+			     write ? "to" : "from", dr, vcpu->rip);
 		return 1;
 	}
 	if (write)
@@ -453,33 +448,35 @@ int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write)
 }
 
 /*
- * MOV to CR4.  A bit outside @allowed is one whose state we do not
+ * MOV to CR4.  A bit outside lg_guest_cr4 is one whose state we do not
  * switch (OSXSAVE, PKE: the host's XCR0 and PKRU would be the guest's)
  * or that CPUID does not offer: #GP, as on a CPU without the feature.
  * So is clearing PAE in long mode.  A change of the paging bits flushes
  * the guest's TLB, which the real instruction would have done.
  */
-int lg_emulate_mov_cr4(struct lg_vcpu *vcpu, u64 allowed)
+int lg_emulate_mov_cr4(struct lg_vcpu *vcpu)
 {
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
 	const u64 flushing = X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE |
 			     X86_CR4_SMEP | X86_CR4_SMAP;
+	const struct lg_sregs *s = &vcpu->sregs;
+	unsigned int len;
 	u64 *reg, mask, val;
-	unsigned int len = lg_decode_mov_crdr(vcpu, 0x22, 4, &reg, &mask);
 
+	lg_load_sregs(vcpu);
+	len = lg_decode_mov_crdr(vcpu, 0x22, 4, &reg, &mask);
 	if (!len) {
-		lg_vcpu_stop(vcpu, "cannot emulate a move to cr4 at rip 0x%llx", s->rip);
+		lg_vcpu_stop(vcpu, "cannot emulate a move to cr4 at rip 0x%llx", vcpu->rip);
 		return 1;
 	}
 	val = *reg & mask;
-	if ((val & ~allowed) ||
+	if ((val & ~lg_guest_cr4) ||
 	    ((s->efer & EFER_LMA) && !(val & X86_CR4_PAE))) {
 		lg_inject_gp(vcpu);
 		return 0;
 	}
 	if ((val ^ s->cr4) & flushing)
 		atomic_set(&vcpu->tlb_flush, 1);
-	s->cr4 = val;
+	lg_ops->set_cr4(vcpu, val);
 	lg_skip(vcpu, len);
 	return 0;
 }
@@ -490,56 +487,56 @@ int lg_emulate_mov_cr4(struct lg_vcpu *vcpu, u64 allowed)
  * now and writes it in lg_string_io_complete().  Returns 0 to run on
  * (nothing to move, or the guest got an exception), 1 for the launcher.
  */
-int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port)
+int lg_string_io_exit(struct lg_vcpu *vcpu, const struct lg_io *io)
 {
-	struct lg_vmcb *vmcb = vcpu->vmcb;
-	struct lg_vmcb_save *s = &vmcb->save;
+	struct string_io_op op = { .size = io->size, .in = io->in, .rep = io->rep };
 	struct lg_run *run = vcpu->run;
 	u8 *buf = (u8 *)run + LG_IO_BUF_OFFSET;
-	bool in = vmcb->control.exit_info_1 & LG_IOIO_IN;
-	enum mmio_cpu_mode mode = lg_code_mode(vcpu);
+	enum mmio_cpu_mode mode;
 	unsigned int asize;
 	struct string_io sio;
 	u8 code[MMIO_INSN_MAX_LEN];
 	int seg, ret, n;
-	u64 info;
 
 	/*
 	 * The instruction's prefixes give OUTS's segment and the address
 	 * size, which QEMU's emulated SVM leaves out of EXITINFO1.
 	 */
+	lg_load_sregs(vcpu);
+	mode = lg_code_mode(vcpu);
 	n = lg_fetch(vcpu, code);
 	seg = n > 0 ? string_io_decode(code, n, mode == MMIO_MODE_64 ? 8 :
 				       mode == MMIO_MODE_32 ? 4 : 2, &asize) : -EINVAL;
 	if (seg < 0) {
 		lg_vcpu_stop(vcpu, "cannot decode the string I/O instruction at rip 0x%llx",
-			     s->rip);
+			     vcpu->rip);
 		return 1;
 	}
-	info = string_io_set_asize(vmcb->control.exit_info_1, asize);
+	op.asize = asize;
 	/* The memory operand: ES:RDI for INS, SEG:RSI for OUTS. */
-	ret = string_io_plan(info, s->rflags, vcpu->regs[1], vcpu->regs[in ? 7 : 6],
-			     lg_seg_base(vcpu, in ? 0 : seg), LG_IO_BUF_SIZE, &sio);
+	ret = string_io_plan(&op, vcpu->rflags, vcpu->regs[LG_RCX],
+			     vcpu->regs[io->in ? LG_RDI : LG_RSI],
+			     lg_seg_base(vcpu, io->in ? 0 : seg), LG_IO_BUF_SIZE, &sio);
 	if (ret) {
-		lg_vcpu_stop(vcpu, "bad string I/O exit 0x%llx", vmcb->control.exit_info_1);
+		lg_vcpu_stop(vcpu, "bad string I/O exit (%u-byte elements)", io->size);
 		return 1;
 	}
 	if (!sio.count) {
-		s->rip = vmcb->control.exit_info_2;
+		vcpu->rip = io->next_rip;
 		return 0;
 	}
 	ret = lg_linear_copy(vcpu, sio.first, sio.in ? NULL : buf, sio.len, sio.in,
 			     NULL);
 	if (ret < 0) {
 		lg_vcpu_stop(vcpu, "string I/O on port 0x%x with memory outside RAM (rip 0x%llx)",
-			     port, s->rip);
+			     io->port, vcpu->rip);
 		return 1;
 	}
 	if (ret)
 		return 0;
 
 	run->exit_reason = LG_EXIT_IO;
-	run->io.port = port;
+	run->io.port = io->port;
 	run->io.size = sio.size;
 	run->io.is_write = !sio.in;
 	run->io.count = sio.count;
@@ -547,14 +544,14 @@ int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port)
 	if (sio.in) {
 		vcpu->pending = LG_PENDING_IO_STR_IN;
 		vcpu->pending_sio = sio;
-		vcpu->pending_next_rip = vmcb->control.exit_info_2;
+		vcpu->pending_next_rip = io->next_rip;
 		return 1;
 	}
 	string_io_order(&sio, buf);
 	if (sio.count == 1)
 		memcpy(&run->io.data, buf, sio.size);
-	if (string_io_advance(&sio, &vcpu->regs[1], &vcpu->regs[6]))
-		s->rip = vmcb->control.exit_info_2;
+	if (string_io_advance(&sio, &vcpu->regs[LG_RCX], &vcpu->regs[LG_RSI]))
+		vcpu->rip = io->next_rip;
 	return 1;
 }
 
@@ -569,12 +566,13 @@ void lg_string_io_complete(struct lg_vcpu *vcpu)
 	if (sio->count == 1)
 		memcpy(buf, &run->io.data, sio->size);
 	string_io_order(sio, buf);
+	lg_load_sregs(vcpu);
 	ret = lg_linear_copy(vcpu, sio->first, buf, sio->len, true, NULL);
 	if (ret < 0)
 		lg_vcpu_stop(vcpu, "INS into memory outside RAM (rip 0x%llx)",
-			     vcpu->vmcb->save.rip);
+			     vcpu->rip);
 	if (ret)
 		return;
-	if (string_io_advance(sio, &vcpu->regs[1], &vcpu->regs[7]))
-		vcpu->vmcb->save.rip = vcpu->pending_next_rip;
+	if (string_io_advance(sio, &vcpu->regs[LG_RCX], &vcpu->regs[LG_RDI]))
+		vcpu->rip = vcpu->pending_next_rip;
 }

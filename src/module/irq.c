@@ -7,10 +7,10 @@
  * LG_INTERRUPT from a launcher thread, the hrtimer that stands in for the
  * APIC timer — only set bits and "kick": wake the vCPU if it sleeps in
  * HLT, and send its CPU an IPI if it is in guest mode, which ends guest
- * mode at once.  Before each VMRUN the vCPU folds those bits into the
+ * mode at once.  Before each entry the vCPU folds those bits into the
  * model and injects the highest deliverable vector, or, when the guest
- * cannot take it yet (IF=0 or an STI shadow), asks for a VINTR exit the
- * moment it can.
+ * cannot take it yet (IF=0 or an STI shadow), asks the backend for an
+ * exit the moment it can (a VINTR exit on SVM).
  */
 #include <linux/hrtimer.h>
 #include <linux/rcupdate.h>
@@ -19,14 +19,13 @@
 
 #include "compat.h"
 #include "lg.h"
-#include "svm_defs.h"
 
 void lg_vcpu_kick(struct lg_vcpu *vcpu)
 {
 	struct task_struct *task;
 
 	atomic_set(&vcpu->kicked, 1);
-	smp_mb__after_atomic();	/* pairs with lg_svm_enter() reading kicked */
+	smp_mb__after_atomic();	/* pairs with the backend's run() reading kicked */
 	wake_up_interruptible(&vcpu->wq);
 	rcu_read_lock();
 	task = READ_ONCE(vcpu->task);
@@ -201,42 +200,28 @@ void lg_irq_sync(struct lg_vcpu *vcpu)
 
 /*
  * An NMI goes first, when none is being handled and nothing else is
- * injected; IRET is then intercepted to learn when the handler ends, as
- * KVM does on CPUs without virtual NMIs.  An MOV SS / STI shadow holds
- * it off too, as on AMD CPUs.
+ * injected; the backend learns when the handler's IRET completes (on
+ * SVM by intercepting IRET, as KVM does on CPUs without virtual NMIs).
+ * An MOV SS / STI shadow holds it off too, as on AMD CPUs.  An interrupt
+ * goes in when the guest takes one; if it cannot yet, the backend exits
+ * as soon as it can.
  */
-static void lg_nmi_inject(struct lg_vcpu *vcpu)
-{
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
-
-	if (!vcpu->nmi_pending || vcpu->nmi_masked ||
-	    (c->event_inj & LG_EVT_VALID) || (c->int_state & LG_INT_SHADOW))
-		return;
-	c->event_inj = 2 | LG_EVT_TYPE_NMI | LG_EVT_VALID;
-	c->intercept_misc1 |= LG_ICPT_IRET;
-	vcpu->nmi_pending = false;
-	vcpu->nmi_masked = true;
-	vcpu->nmi_awaiting_iret = false;
-}
-
 void lg_irq_inject(struct lg_vcpu *vcpu)
 {
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	int v;
 
-	lg_nmi_inject(vcpu);
+	if (vcpu->nmi_pending && !vcpu->nmi_masked && lg_ops->can_inject(vcpu)) {
+		lg_ops->inject_nmi(vcpu);
+		vcpu->nmi_pending = false;
+		vcpu->nmi_masked = true;
+	}
 	v = lapic_pending_vector(&vcpu->lapic);
-
 	if (v < 0)
 		return;
-	if (!(c->event_inj & LG_EVT_VALID) &&
-	    (vcpu->vmcb->save.rflags & X86_EFLAGS_IF) &&
-	    !(c->int_state & LG_INT_SHADOW)) {
-		c->event_inj = v | LG_EVT_TYPE_INTR | LG_EVT_VALID;
+	if ((vcpu->rflags & X86_EFLAGS_IF) && lg_ops->can_inject(vcpu)) {
+		lg_ops->inject_irq(vcpu, v);
 		lapic_accept(&vcpu->lapic, v);
 		return;
 	}
-	/* Exit as soon as the guest can take an interrupt. */
-	c->int_ctl |= LG_V_IRQ | LG_V_IGN_TPR;
-	c->intercept_misc1 |= LG_ICPT_VINTR;
+	lg_ops->irq_window(vcpu);
 }

@@ -2,7 +2,8 @@
 /*
  * What the parts of the module share: the VM and vCPU structures and the
  * functions each file offers the others.  One VM per open of /dev/lguest;
- * its vCPUs each have an fd, a run page and a VMCB.
+ * its vCPUs each have an fd, a run page and the backend's hardware state
+ * (a VMCB on SVM), which the core reaches only through backend.h.
  */
 #ifndef LG_H
 #define LG_H
@@ -15,6 +16,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
+#include "backend.h"
 #include "lguest.h"
 #include "lapic.h"
 #include "mmio_decode.h"
@@ -44,21 +46,36 @@ enum lg_pending {
 	LG_PENDING_IO_STR_IN,	/* INS: the run page's elements into memory */
 };
 
+/* The general registers, in the order of their encodings. */
+enum lg_reg {
+	LG_RAX, LG_RCX, LG_RDX, LG_RBX, LG_RSP, LG_RBP, LG_RSI, LG_RDI,
+};
+
+/* An I/O instruction's exit, as every backend reports it. */
+struct lg_io {
+	u16 port;
+	u8 size;		/* 1, 2 or 4 */
+	bool in, string, rep;
+	u64 next_rip;		/* the instruction after it */
+};
+
+/* lg_handle_gpa_fault(): what the access that faulted was. */
+#define LG_GPA_FETCH	BIT(0)	/* an instruction fetch */
+#define LG_GPA_WALK	BIT(1)	/* the CPU's walk of the guest's page tables */
+
+/* A vCPU, the first member of the backend's own (container_of). */
 struct lg_vcpu {
 	struct lg_vm *vm;
-	struct lg_vmcb *vmcb;
-	u64 vmcb_pa;
-	void *host_save;	/* host FS/GS/TR/syscall MSRs, VMSAVEd */
-	u64 host_save_pa;
-	u64 regs[16];		/* guest GPRs but RAX and RSP (in the VMCB) */
+	u64 regs[16];		/* the guest's GPRs, enum lg_reg */
+	u64 rip, rflags;
+	u64 pat;		/* IA32_PAT, which the backend also loads */
+	struct lg_sregs sregs;	/* emulate.c's copy of the rest, per exit */
 	u8 *fpu;		/* a page: the guest's XSAVE (or FXSAVE) image */
 	u64 xcr0;		/* the guest's XCR0 (fpu.c) */
 	u64 bad_xcr0;		/* one it set past an absent intercept */
 	struct lg_run *run;	/* the page shared with the launcher */
 	struct task_struct *task;	/* the thread in LG_RUN, or NULL */
 	int last_cpu;		/* where it runs, for TLB-flush IPIs */
-	int asid_cpu;		/* the CPU whose pool vmcb->control.asid is from */
-	u64 asid_generation;	/* and that pool's generation then */
 
 	enum lg_pending pending;
 	u8 pending_size;
@@ -74,13 +91,11 @@ struct lg_vcpu {
 	u32 inits;		/* INITs taken, for HLT to notice one */
 	/*
 	 * NMIs, the vCPU thread's: one can be pending; after one is
-	 * injected more are blocked until the guest's IRET completes
-	 * (intercepted, then seen done once RIP has moved on).
+	 * injected more are blocked until the guest's IRET completes,
+	 * which the backend sees and clears @nmi_masked for.
 	 */
 	bool nmi_pending;
 	bool nmi_masked;
-	bool nmi_awaiting_iret;
-	u64 nmi_iret_rip;
 
 	/* Interrupts: set from any context, folded into the APIC model. */
 	struct lg_lapic lapic;
@@ -165,17 +180,12 @@ static inline u64 lg_gpa_limit(const struct lg_vm *vm)
 /* lg_main.c */
 void lg_vm_put(struct lg_vm *vm);
 
-/* svm.c */
+/* vcpu.c: the vCPU, its run loop and the exits every backend shares */
 extern u64 lg_guest_cr4;
-extern const struct lg_npt_format lg_svm_npt_format;
-int lg_svm_get(void);
-void lg_svm_put(void);
-int lg_svm_init(void);
-void lg_svm_exit(void);
+void lg_vcpu_cr4_init(void);
 struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init);
 void lg_vcpu_destroy(struct lg_vcpu *vcpu);
 int lg_vcpu_run(struct lg_vcpu *vcpu);
-void lg_vcpu_kick(struct lg_vcpu *vcpu);
 void lg_vcpu_stop(struct lg_vcpu *vcpu, const char *fmt, ...) __printf(2, 3);
 void lg_inject_gp(struct lg_vcpu *vcpu);
 void lg_inject_ud(struct lg_vcpu *vcpu);
@@ -183,6 +193,15 @@ void lg_inject_pf(struct lg_vcpu *vcpu, u32 err);
 void lg_skip(struct lg_vcpu *vcpu, unsigned int len);
 void lg_vcpu_init_event(struct lg_vcpu *vcpu);
 void lg_vcpu_sipi(struct lg_vcpu *vcpu, u8 vector);
+int lg_handle_cpuid(struct lg_vcpu *vcpu);
+int lg_handle_msr(struct lg_vcpu *vcpu, bool write);
+int lg_handle_xsetbv(struct lg_vcpu *vcpu);
+int lg_handle_io(struct lg_vcpu *vcpu, const struct lg_io *io);
+int lg_handle_hlt(struct lg_vcpu *vcpu);
+int lg_handle_pause(struct lg_vcpu *vcpu);
+int lg_handle_wbinvd(struct lg_vcpu *vcpu);
+int lg_handle_hypercall(struct lg_vcpu *vcpu, unsigned int len);
+int lg_handle_gpa_fault(struct lg_vcpu *vcpu, u64 gpa, u32 flags);
 
 /* npt.c */
 int lg_npt_init(struct lg_vm *vm, const struct lg_npt_format *fmt);
@@ -225,6 +244,7 @@ void lg_steal_time_update(struct lg_vcpu *vcpu);
 void lg_steal_time_preempted(struct lg_vcpu *vcpu);
 
 /* irq.c */
+void lg_vcpu_kick(struct lg_vcpu *vcpu);
 void lg_irq_init(struct lg_vcpu *vcpu);
 void lg_irq_destroy(struct lg_vcpu *vcpu);
 bool lg_irq_vector_valid(u32 vector_flags);
@@ -245,11 +265,11 @@ void lg_eventfd_free(struct lg_vm *vm);
 #define LG_APIC_BASE		0xfee00000ULL
 
 /* emulate.c */
-int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa);
+int lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa, u32 flags);
 int lg_mmio_complete(struct lg_vcpu *vcpu, u64 data);
-int lg_string_io_exit(struct lg_vcpu *vcpu, u16 port);
+int lg_string_io_exit(struct lg_vcpu *vcpu, const struct lg_io *io);
 void lg_string_io_complete(struct lg_vcpu *vcpu);
 int lg_emulate_mov_dr(struct lg_vcpu *vcpu, unsigned int dr, bool write);
-int lg_emulate_mov_cr4(struct lg_vcpu *vcpu, u64 allowed);
+int lg_emulate_mov_cr4(struct lg_vcpu *vcpu);
 
 #endif /* LG_H */

@@ -45,7 +45,7 @@ static void lg_vm_free(struct kref *ref)
 	lg_npt_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
-	lg_svm_put();
+	lg_ops->put();
 }
 
 void lg_vm_put(struct lg_vm *vm)
@@ -270,12 +270,12 @@ static int lg_vm_open(struct inode *inode, struct file *file)
 
 	if (!current->mm)
 		return -EINVAL;
-	ret = lg_svm_get();
+	ret = lg_ops->get();
 	if (ret)
 		return ret;
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm) {
-		lg_svm_put();
+		lg_ops->put();
 		return -ENOMEM;
 	}
 	kref_init(&vm->ref);
@@ -285,10 +285,10 @@ static int lg_vm_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&vm->irqfds);
 	vm->boot_ns = ktime_get_ns();
 	vm->tsc_offset = -rdtsc();	/* the guest's TSC starts at 0 */
-	ret = lg_npt_init(vm, &lg_svm_npt_format);
+	ret = lg_npt_init(vm, lg_ops->npt_format);
 	if (ret) {
 		kfree(vm);
-		lg_svm_put();
+		lg_ops->put();
 		return ret;
 	}
 	mmgrab(current->mm);
@@ -321,14 +321,11 @@ static struct miscdevice lg_dev = {
 
 static int __init lg_init(void)
 {
+	const struct lg_backend_ops *ops;
 	int ret;
 
 	if (!boot_cpu_has(X86_FEATURE_SVM)) {
 		pr_err("this CPU has no AMD-V (SVM); lguest cannot run guests here\n");
-		return -ENODEV;
-	}
-	if (!boot_cpu_has(X86_FEATURE_NPT)) {
-		pr_err("this CPU's AMD-V has no nested paging (NPT); lguest needs it\n");
 		return -ENODEV;
 	}
 	/* Every physical address we hand the CPU would need the C-bit. */
@@ -341,19 +338,23 @@ static int __init lg_init(void)
 		pr_err("the host's TSC frequency is unknown; lguest needs it for the guest's clock\n");
 		return -ENODEV;
 	}
-	ret = lg_svm_init();
-	if (ret)
-		return ret;
+	lg_cpuid_init();
+	lg_fpu_init();
+	lg_vcpu_cr4_init();
+	ops = lg_svm_probe();
+	if (IS_ERR(ops))
+		return PTR_ERR(ops);
+	lg_ops = ops;
 	ret = misc_register(&lg_dev);
 	if (ret)
-		lg_svm_exit();
+		lg_ops->exit();
 	return ret;
 }
 
 static void __exit lg_exit(void)
 {
 	misc_deregister(&lg_dev);
-	lg_svm_exit();
+	lg_ops->exit();
 }
 
 module_init(lg_init);

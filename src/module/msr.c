@@ -13,7 +13,6 @@
 
 #include "lg.h"
 #include "msr_rules.h"
-#include "svm_defs.h"
 
 #define APIC_BASE_BSP		BIT_ULL(8)
 #define APIC_BASE_EXTD		BIT_ULL(10)
@@ -53,7 +52,7 @@ int lg_apic_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 
 int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 {
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	struct lg_sregs s;
 
 	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST) {
 		vcpu->exit_kind = LG_STAT_APIC;
@@ -63,19 +62,20 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 
 	switch (msr) {
 	case MSR_EFER:
-		*val = s->efer & ~EFER_SVME;
+		lg_ops->get_sregs(vcpu, &s);
+		*val = s.efer;
 		return 0;
 	case MSR_IA32_APICBASE:
 		*val = lg_apic_base(vcpu);
 		return 0;
 	case MSR_IA32_TSC:
-		*val = rdtsc() + vcpu->vmcb->control.tsc_offset;
+		*val = rdtsc() + vcpu->vm->tsc_offset;
 		return 0;
 	case MSR_IA32_TSC_DEADLINE:
 		*val = lapic_get_tsc_deadline(&vcpu->lapic);
 		return 0;
 	case MSR_IA32_CR_PAT:
-		*val = s->g_pat;
+		*val = vcpu->pat;
 		return 0;
 	case LG_MSR_KVM_SYSTEM_TIME:
 		*val = vcpu->pvclock_gpa;
@@ -96,7 +96,8 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 
 int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 {
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
+	struct lg_sregs s;
+	u64 efer;
 
 	if (msr >= LG_X2APIC_FIRST && msr <= LG_X2APIC_LAST) {
 		vcpu->exit_kind = LG_STAT_APIC;
@@ -105,7 +106,11 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 
 	switch (msr) {
 	case MSR_EFER:
-		return efer_write(s->efer, val, s->cr0 & X86_CR0_PG, &s->efer);
+		lg_ops->get_sregs(vcpu, &s);
+		if (efer_write(s.efer, val, s.cr0 & X86_CR0_PG, &efer))
+			return -1;
+		lg_ops->set_efer(vcpu, efer);
+		return 0;
 	case MSR_IA32_APICBASE:
 		if (vcpu->lapic.xapic && (val & APIC_BASE_EXTD)) {
 			vcpu->lapic.xapic = false;
@@ -122,7 +127,8 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_IA32_CR_PAT:
 		if (!pat_valid(val))
 			return -1;
-		s->g_pat = val;
+		vcpu->pat = val;
+		lg_ops->set_pat(vcpu, val);
 		return 0;
 	case LG_MSR_KVM_SYSTEM_TIME:
 		vcpu->pvclock_gpa = val;

@@ -24,8 +24,8 @@ int efer_write(u64 old, u64 val, bool paging, u64 *out)
 		return -1;
 	if (paging && ((val ^ old) & MSR_EFER_LME))
 		return -1;
-	/* LMA is the CPU's to set; SVME must stay on under VMRUN. */
-	*out = (val & ~MSR_EFER_LMA) | (old & MSR_EFER_LMA) | MSR_EFER_SVME;
+	/* LMA is the CPU's to set. */
+	*out = (val & ~MSR_EFER_LMA) | (old & MSR_EFER_LMA);
 	return 0;
 }
 

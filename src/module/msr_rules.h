@@ -2,8 +2,8 @@
 /*
  * The checks a guest's WRMSR values must pass, as pure functions, so the
  * unit tests can try every value that matters: a value a real CPU would
- * refuse with #GP must not reach the VMCB, where VMRUN would refuse the
- * whole guest state instead.
+ * refuse with #GP must not reach the VMCB or VMCS, where entry would
+ * refuse the whole guest state instead.
  */
 #ifndef LG_MSR_RULES_H
 #define LG_MSR_RULES_H
@@ -14,7 +14,6 @@
 #define MSR_EFER_LME	(1ULL << 8)
 #define MSR_EFER_LMA	(1ULL << 10)
 #define MSR_EFER_NXE	(1ULL << 11)
-#define MSR_EFER_SVME	(1ULL << 12)
 /* What a guest's EFER may have: no FFXSR, LMSLE, TCE, ... */
 #define MSR_EFER_GUEST	(MSR_EFER_SCE | MSR_EFER_LME | MSR_EFER_LMA | MSR_EFER_NXE)
 
@@ -22,9 +21,10 @@
 bool pat_valid(u64 pat);
 
 /*
- * EFER as a guest write of @val leaves it, from @old (which has SVME,
- * ours), with paging on or off; -1 for the #GP a CPU gives: a bit the
- * guest has no feature for, or LME changed under paging.
+ * EFER as a guest write of @val leaves it, from @old (as the guest sees
+ * it: the backend adds what it needs, SVM's SVME), with paging on or
+ * off; -1 for the #GP a CPU gives: a bit the guest has no feature for,
+ * or LME changed under paging.
  */
 int efer_write(u64 old, u64 val, bool paging, u64 *out);
 

@@ -264,7 +264,7 @@ static void lg_flush_guest_tlbs(struct lg_vm *vm)
 		struct lg_vcpu *vcpu = vm->vcpus[i];
 
 		atomic_set(&vcpu->tlb_flush, 1);
-		smp_mb__after_atomic();	/* pairs with lg_svm_enter() */
+		smp_mb__after_atomic();	/* pairs with the backend's run() */
 		if (atomic_read(&vcpu->in_guest))
 			smp_call_function_single(READ_ONCE(vcpu->last_cpu),
 						 lg_nop, NULL, 1);

@@ -5,29 +5,20 @@
  */
 #include "string_io.h"
 
-#define IOIO_IN		0x1ULL
-#define IOIO_STR	0x4ULL
-#define IOIO_REP	0x8ULL
-#define IOIO_SIZE(i)	(((i) >> 4) & 7)
-#define IOIO_A16	0x80ULL
-#define IOIO_A32	0x100ULL
-#define IOIO_A64	0x200ULL
 #define RFLAGS_DF	0x400ULL
 
-int string_io_plan(u64 info, u64 rflags, u64 rcx, u64 index, u64 seg_base,
-		   u32 max, struct string_io *s)
+int string_io_plan(const struct string_io_op *op, u64 rflags, u64 rcx,
+		   u64 index, u64 seg_base, u32 max, struct string_io *s)
 {
 	u64 n, lin;
 
-	if (!(info & IOIO_STR))
-		return -EINVAL;
-	s->size = IOIO_SIZE(info);
+	s->size = op->size;
 	if (s->size != 1 && s->size != 2 && s->size != 4)
 		return -EINVAL;
-	s->in = info & IOIO_IN;
-	s->rep = info & IOIO_REP;
+	s->in = op->in;
+	s->rep = op->rep;
 	s->down = rflags & RFLAGS_DF;
-	s->amask = info & IOIO_A16 ? 0xffff : info & IOIO_A32 ? 0xffffffff : ~0ULL;
+	s->amask = op->asize == 2 ? 0xffff : op->asize == 4 ? 0xffffffff : ~0ULL;
 
 	n = s->rep ? rcx & s->amask : 1;
 	if (n > max / s->size)
@@ -112,10 +103,4 @@ int string_io_decode(const u8 *code, int len, unsigned int def_asize,
 		return seg;
 	}
 	return -EINVAL;
-}
-
-u64 string_io_set_asize(u64 info, unsigned int asize)
-{
-	info &= ~(IOIO_A16 | IOIO_A32 | IOIO_A64);
-	return info | (asize == 2 ? IOIO_A16 : asize == 4 ? IOIO_A32 : IOIO_A64);
 }

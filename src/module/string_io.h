@@ -2,8 +2,8 @@
 /*
  * String I/O (INS and OUTS, with or without REP), as pure arithmetic.
  *
- * An IOIO intercept of INS/OUTS tells us the port, the element size, the
- * direction, REP and the address size; the memory operand is ES:RDI for
+ * An I/O exit of INS/OUTS tells us the port, the element size, the
+ * direction and REP; the instruction's prefixes give the address size; the memory operand is ES:RDI for
  * INS and DS:RSI (or a segment override) for OUTS, stepping up or, with
  * EFLAGS.DF, down.  One exit moves at most a buffer's worth of elements
  * to or from the launcher; the registers then advance as the CPU would
@@ -28,14 +28,21 @@ struct string_io {
 	u32 len;		/* count * size */
 };
 
+/* The instruction, as the exit and its decoding tell it. */
+struct string_io_op {
+	u8 size;		/* element: 1, 2 or 4 bytes */
+	bool in;
+	bool rep;
+	u8 asize;		/* address size: 2, 4 or 8 bytes */
+};
+
 /*
- * Plans one exit: @info is the IOIO EXITINFO1, @index RDI (INS) or RSI
- * (OUTS), @seg_base that operand's segment base, @max the most bytes one
- * exit may move (at least 4).  -EINVAL for an exit that is not string
- * I/O or has no valid size.
+ * Plans one exit of @op: @index RDI (INS) or RSI (OUTS), @seg_base that
+ * operand's segment base, @max the most bytes one exit may move (at
+ * least 4).  -EINVAL for an element size that is not 1, 2 or 4.
  */
-int string_io_plan(u64 info, u64 rflags, u64 rcx, u64 index, u64 seg_base,
-		   u32 max, struct string_io *s);
+int string_io_plan(const struct string_io_op *op, u64 rflags, u64 rcx,
+		   u64 index, u64 seg_base, u32 max, struct string_io *s);
 
 /*
  * The address-size rules every string instruction follows (@amask: 0xffff,
@@ -61,8 +68,5 @@ void string_io_order(const struct string_io *s, u8 *buf);
  */
 int string_io_decode(const u8 *code, int len, unsigned int def_asize,
 		     unsigned int *asize);
-
-/* @info with its address-size bits (A16, A32, A64) for @asize bytes. */
-u64 string_io_set_asize(u64 info, unsigned int asize);
 
 #endif /* LG_STRING_IO_H */

@@ -12,13 +12,9 @@
 
 #include "string_io.h"
 
-#define STR	0x4ULL
-#define REP	0x8ULL
-#define IN	0x1ULL
-#define SZ(n)	((u64)(n) << 4)
-#define A16	0x80ULL
-#define A32	0x100ULL
-#define A64	0x200ULL
+/* An element size, direction, REP and address size, as an exit gives them. */
+#define OP(sz, is_in, is_rep, as) \
+	(&(struct string_io_op){ .size = sz, .in = is_in, .rep = is_rep, .asize = as })
 #define DF	0x400ULL
 
 static void test_plain_outsb(void **state)
@@ -26,7 +22,7 @@ static void test_plain_outsb(void **state)
 	struct string_io s;
 	u64 rcx = 99, rsi = 0x1000;
 
-	assert_int_equal(string_io_plan(STR | SZ(1) | A64, 0, rcx, rsi, 0, 2048, &s), 0);
+	assert_int_equal(string_io_plan(OP(1, false, false, 8), 0, rcx, rsi, 0, 2048, &s), 0);
 	assert_false(s.in);
 	assert_int_equal(s.count, 1);
 	assert_int_equal(s.first, 0x1000);
@@ -41,7 +37,7 @@ static void test_rep_chunks(void **state)
 	u64 rcx = 1500, rdi = 0x2000;
 
 	/* 1500 words are 3000 bytes: 1024 elements now, 476 next time. */
-	assert_int_equal(string_io_plan(STR | REP | IN | SZ(2) | A64, 0, rcx, rdi, 0,
+	assert_int_equal(string_io_plan(OP(2, true, true, 8), 0, rcx, rdi, 0,
 					2048, &s), 0);
 	assert_true(s.in);
 	assert_int_equal(s.count, 1024);
@@ -49,7 +45,7 @@ static void test_rep_chunks(void **state)
 	assert_false(string_io_advance(&s, &rcx, &rdi));
 	assert_int_equal(rcx, 476);
 	assert_int_equal(rdi, 0x2000 + 2048);
-	assert_int_equal(string_io_plan(STR | REP | IN | SZ(2) | A64, 0, rcx, rdi, 0,
+	assert_int_equal(string_io_plan(OP(2, true, true, 8), 0, rcx, rdi, 0,
 					2048, &s), 0);
 	assert_int_equal(s.count, 476);
 	assert_true(string_io_advance(&s, &rcx, &rdi));
@@ -61,7 +57,7 @@ static void test_rep_zero(void **state)
 	struct string_io s;
 	u64 rcx = 0, rsi = 0x1000;
 
-	assert_int_equal(string_io_plan(STR | REP | SZ(4) | A64, 0, rcx, rsi, 0, 2048, &s), 0);
+	assert_int_equal(string_io_plan(OP(4, false, true, 8), 0, rcx, rsi, 0, 2048, &s), 0);
 	assert_int_equal(s.count, 0);
 	assert_true(string_io_advance(&s, &rcx, &rsi));
 	assert_int_equal(rsi, 0x1000);
@@ -73,7 +69,7 @@ static void test_df_down(void **state)
 	u64 rcx = 3, rsi = 0x1008;
 	u8 buf[12] = { 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3 };
 
-	assert_int_equal(string_io_plan(STR | REP | SZ(4) | A64, DF, rcx, rsi, 0, 2048, &s), 0);
+	assert_int_equal(string_io_plan(OP(4, false, true, 8), DF, rcx, rsi, 0, 2048, &s), 0);
 	/* Elements at 0x1008, 0x1004, 0x1000: the lowest byte is 0x1000. */
 	assert_int_equal(s.first, 0x1000);
 	assert_int_equal(s.len, 12);
@@ -91,7 +87,7 @@ static void test_address_sizes(void **state)
 	u64 rcx = 0xdead00000002ULL, rsi = 0x12340000fffeULL;
 
 	/* 16-bit: only CX and SI, which wrap; the upper bits stay. */
-	assert_int_equal(string_io_plan(STR | REP | SZ(1) | A16, 0, rcx, rsi, 0x10000, 2048, &s), 0);
+	assert_int_equal(string_io_plan(OP(1, false, true, 2), 0, rcx, rsi, 0x10000, 2048, &s), 0);
 	assert_int_equal(s.count, 2);
 	assert_int_equal(s.first, 0x10000 + 0xfffe);
 	assert_true(string_io_advance(&s, &rcx, &rsi));
@@ -101,7 +97,7 @@ static void test_address_sizes(void **state)
 	/* 32-bit: ECX and ESI, zero-extended as any 32-bit write is. */
 	rcx = 0xffffffff00000001ULL;
 	rsi = 0xffffffff00001000ULL;
-	assert_int_equal(string_io_plan(STR | REP | SZ(1) | A32, 0, rcx, rsi, 0, 2048, &s), 0);
+	assert_int_equal(string_io_plan(OP(1, false, true, 4), 0, rcx, rsi, 0, 2048, &s), 0);
 	assert_int_equal(s.count, 1);
 	assert_int_equal(s.first, 0x1000);
 	assert_true(string_io_advance(&s, &rcx, &rsi));
@@ -113,9 +109,8 @@ static void test_bad_exits(void **state)
 {
 	struct string_io s;
 
-	assert_int_equal(string_io_plan(SZ(1) | A64, 0, 0, 0, 0, 2048, &s), -EINVAL);
-	assert_int_equal(string_io_plan(STR | SZ(3) | A64, 0, 0, 0, 0, 2048, &s), -EINVAL);
-	assert_int_equal(string_io_plan(STR | A64, 0, 0, 0, 0, 2048, &s), -EINVAL);
+	assert_int_equal(string_io_plan(OP(3, false, false, 8), 0, 0, 0, 0, 2048, &s), -EINVAL);
+	assert_int_equal(string_io_plan(OP(0, false, false, 8), 0, 0, 0, 0, 2048, &s), -EINVAL);
 }
 
 static void test_decode_segment_and_address_size(void **state)
@@ -144,13 +139,6 @@ static void test_decode_segment_and_address_size(void **state)
 	assert_int_equal(string_io_decode(fs, 1, 8, &asize), -EINVAL);
 }
 
-static void test_set_asize(void **state)
-{
-	assert_int_equal(string_io_set_asize(STR | A64, 2), STR | A16);
-	assert_int_equal(string_io_set_asize(STR | SZ(1), 4), STR | SZ(1) | A32);
-	assert_int_equal(string_io_set_asize(STR | A16, 8), STR | A64);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,7 +149,6 @@ int main(void)
 		cmocka_unit_test(test_address_sizes),
 		cmocka_unit_test(test_bad_exits),
 		cmocka_unit_test(test_decode_segment_and_address_size),
-		cmocka_unit_test(test_set_asize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -216,6 +216,10 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_IOIO_SIZE_MASK	(7 << LG_IOIO_SIZE_SHIFT)
 #define LG_IOIO_PORT_SHIFT	16
 
+/* A nested page fault's EXITINFO1: what the access was. */
+#define LG_NPF_FETCH		BIT_ULL(4)
+#define LG_NPF_IN_WALK		BIT_ULL(33)	/* the guest's page-table walk */
+
 /* MSRs of SVM itself */
 #define LG_MSR_VM_CR		0xc0010114
 #define LG_MSR_VM_HSAVE_PA	0xc0010117

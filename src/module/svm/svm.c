@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The SVM backend: turning AMD-V on and off, the VMCB of each vCPU, and
- * the run loop that enters the guest and sorts out why it came back.
+ * The SVM backend (backend.h): turning AMD-V on and off, the VMCB of each
+ * vCPU, entering the guest and sorting out why it came back.
  *
  * lg takes SVM only while it has guests and only when nobody else holds
  * it: EFER.SVME is one switch per CPU, and sharing it with kvm_amd would
  * mean sharing ASIDs too, leaking TLB entries between their guests.
  *
- * The run loop follows KVM's rules: the guest's FPU state and XCR0 are
- * swapped in inside kernel_fpu_begin() (fpu.c); interrupts are held by
- * CLGI across VMRUN, so a host interrupt ends guest mode and is taken
- * right after STGI; the loop checks signals and need_resched() on every
- * pass; an event whose delivery an exit interrupted (EXITINTINFO) is
- * delivered again.
+ * Entry follows KVM's rules: the guest's FPU state and XCR0 are swapped
+ * in inside kernel_fpu_begin() (fpu.c); interrupts are held by CLGI
+ * across VMRUN, so a host interrupt ends guest mode and is taken right
+ * after STGI; an event whose delivery an exit interrupted (EXITINTINFO)
+ * is delivered again.
  * NRIP-save and decode assists are used where the CPU has them; the
  * emulated SVM we test on has neither, so every path also works without:
  * instructions we skip have fixed lengths, IOIO gives us the next RIP,
@@ -24,8 +23,6 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/reboot.h>
-#include <linux/sched/signal.h>
-#include <linux/sched/stat.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
 #include <asm/debugreg.h>
@@ -37,8 +34,31 @@
 
 #include "compat.h"
 #include "lg.h"
-#include "msr_rules.h"
 #include "svm_defs.h"
+
+/* A vCPU on SVM: the core's, and the VMCB it runs from. */
+struct vcpu_svm {
+	struct lg_vcpu vcpu;
+	struct lg_vmcb *vmcb;
+	u64 vmcb_pa;
+	void *host_save;	/* host FS/GS/TR/syscall MSRs, VMSAVEd */
+	u64 host_save_pa;
+	int asid_cpu;		/* the CPU whose pool vmcb->control.asid is from */
+	u64 asid_generation;	/* and that pool's generation then */
+	/* The NMI handler's IRET seen (intercepted), and where it was. */
+	bool nmi_awaiting_iret;
+	u64 nmi_iret_rip;
+};
+
+static struct vcpu_svm *to_svm(struct lg_vcpu *vcpu)
+{
+	return container_of(vcpu, struct vcpu_svm, vcpu);
+}
+
+static struct lg_vmcb *lg_vmcb(struct lg_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb;
+}
 
 void lg_svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);
 extern const u8 lg_svm_vmrun_exit[];	/* the instruction after VMRUN */
@@ -48,7 +68,6 @@ static DEFINE_MUTEX(lg_svm_mutex);
 static int lg_svm_users;
 static bool lg_svm_rebooting;	/* SVM is off for good */
 static enum cpuhp_state lg_cpuhp_state;
-u64 lg_guest_cr4;		/* the CR4 bits a guest may set */
 static DEFINE_PER_CPU(struct page *, lg_hsave);
 static DEFINE_PER_CPU(bool, lg_svm_on);
 /*
@@ -78,14 +97,14 @@ static DEFINE_PER_CPU(struct lg_vmcb *, lg_last_vmcb);
 static void *lg_msrpm, *lg_iopm;	/* shared by all guests, read-only */
 
 /* AMD's nested entries; each has U, since nested walks are user accesses. */
-const struct lg_npt_format lg_svm_npt_format = {
+static const struct lg_npt_format lg_svm_npt_format = {
 	.present = _PAGE_PRESENT,
 	.table = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED,
 	.leaf = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY,
 };
 
 /*
- * PAUSE-loop exits (lg_exit_pause()): with the CPU's pause filter, a
+ * PAUSE-loop exits (lg_handle_pause()): with the CPU's pause filter, a
  * guest that runs pause_filter_count PAUSEs in a row (each within
  * pause_filter_thresh cycles of the last, where the CPU has that
  * threshold) is spinning, most likely on a lock whose holder's vCPU the
@@ -144,7 +163,7 @@ static void lg_svm_disable_cpu(void *data)
 }
 
 /* The first VM turns SVM on everywhere; -EBUSY if someone else has it. */
-int lg_svm_get(void)
+static int lg_svm_get(void)
 {
 	atomic_t err = ATOMIC_INIT(0);
 	int ret = 0;
@@ -169,7 +188,7 @@ int lg_svm_get(void)
 	return ret;
 }
 
-void lg_svm_put(void)
+static void lg_svm_put(void)
 {
 	mutex_lock(&lg_svm_mutex);
 	if (!--lg_svm_users)
@@ -191,7 +210,7 @@ static int lg_cpu_online(unsigned int cpu)
 	mutex_lock(&lg_svm_mutex);
 	if (lg_svm_users && !lg_svm_rebooting) {
 		local_irq_disable();
-		lg_svm_enable_cpu(&err);	/* -EBUSY: lg_svm_enter() says so */
+		lg_svm_enable_cpu(&err);	/* -EBUSY: lg_svm_run() says so */
 		local_irq_enable();
 	}
 	mutex_unlock(&lg_svm_mutex);
@@ -250,7 +269,7 @@ static void lg_msrpm_allow(u32 msr)
 	}
 }
 
-int lg_svm_init(void)
+static int lg_svm_init(void)
 {
 	/* State that VMLOAD/VMSAVE switch needs no intercept. */
 	static const u32 passthrough[] = {
@@ -263,8 +282,6 @@ int lg_svm_init(void)
 	lg_max_asid = cpuid_ebx(0x8000000a);
 	if (lg_max_asid < 2)
 		return -ENODEV;
-	lg_cpuid_init();
-	lg_fpu_init();
 	lg_tsc_aux = boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
 	if (!boot_cpu_has(X86_FEATURE_PAUSEFILTER)) {
 		if (!pause_unfiltered)
@@ -274,21 +291,6 @@ int lg_svm_init(void)
 		pause_filter_thresh = 0;
 	}
 	lg_pause_exits = pause_filter_count;
-	/*
-	 * CR4 writes are intercepted only to keep out the bits whose state
-	 * we do not switch (PKE, CET; OSXSAVE without XSAVE on the host) or
-	 * that CPUID hides (PCIDE, FSGSBASE, UMIP, LA57, VMXE, ...): the
-	 * guest gets #GP for those.
-	 */
-	lg_guest_cr4 = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
-		X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
-		X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-	if (boot_cpu_has(X86_FEATURE_SMEP))
-		lg_guest_cr4 |= X86_CR4_SMEP;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		lg_guest_cr4 |= X86_CR4_SMAP;
-	if (lg_xfeatures)
-		lg_guest_cr4 |= X86_CR4_OSXSAVE;
 	lg_msrpm = (void *)__get_free_pages(GFP_KERNEL, 1);
 	lg_iopm = (void *)__get_free_pages(GFP_KERNEL, 2);
 	if (!lg_msrpm || !lg_iopm)
@@ -319,7 +321,7 @@ fail:
 	return ret;
 }
 
-void lg_svm_exit(void)
+static void lg_svm_exit(void)
 {
 	unregister_reboot_notifier(&lg_reboot_nb);
 	lg_unregister_syscore(&lg_syscore);
@@ -340,28 +342,94 @@ static void lg_svm_free(void)
 	free_pages((unsigned long)lg_iopm, 2);
 }
 
-static void lg_seg(struct vmcb_seg_lg *s, u16 sel, u16 attrib, u32 limit)
+/* The VMCB's segment registers, in struct lg_sregs's order. */
+static struct vmcb_seg_lg *lg_vmcb_seg(struct lg_vmcb_save *s, int i)
 {
-	*s = (struct vmcb_seg_lg){ .selector = sel, .attrib = attrib,
-				   .limit = limit, .base = 0 };
+	return i <= LG_SEG_GS ? &s->es + i : i == LG_SEG_LDTR ? &s->ldtr : &s->tr;
 }
 
-/* DS and the other data segments alike, an empty LDT, a busy TSS. */
-static void lg_data_segs(struct lg_vmcb_save *s, u16 sel, u16 attrib, u32 limit)
+static void lg_svm_get_sregs(struct lg_vcpu *vcpu, struct lg_sregs *out)
 {
-	lg_seg(&s->ds, sel, attrib, limit);
-	s->es = s->ds;
-	s->ss = s->ds;
-	s->fs = s->ds;
-	s->gs = s->ds;
-	lg_seg(&s->ldtr, 0, 0x82, 0xffff);
-	lg_seg(&s->tr, 0, 0x8b, 0xffff);
+	struct lg_vmcb_save *s = &lg_vmcb(vcpu)->save;
+	int i;
+
+	for (i = 0; i < LG_NR_SEGS; i++) {
+		const struct vmcb_seg_lg *seg = lg_vmcb_seg(s, i);
+
+		out->seg[i] = (struct lg_seg){ .sel = seg->selector,
+					       .attrib = seg->attrib,
+					       .limit = seg->limit,
+					       .base = seg->base };
+	}
+	out->gdt_base = s->gdtr.base;
+	out->gdt_limit = s->gdtr.limit;
+	out->idt_base = s->idtr.base;
+	out->idt_limit = s->idtr.limit;
+	out->cr0 = s->cr0;
+	out->cr2 = s->cr2;
+	out->cr3 = s->cr3;
+	out->cr4 = s->cr4;
+	out->efer = s->efer & ~EFER_SVME;
+	out->dr6 = s->dr6;
+	out->dr7 = s->dr7;
+	out->cpl = s->cpl;
+}
+
+static void lg_svm_set_sregs(struct lg_vcpu *vcpu, const struct lg_sregs *in)
+{
+	struct lg_vmcb_save *s = &lg_vmcb(vcpu)->save;
+	int i;
+
+	for (i = 0; i < LG_NR_SEGS; i++) {
+		const struct lg_seg *seg = &in->seg[i];
+
+		*lg_vmcb_seg(s, i) = (struct vmcb_seg_lg){
+			.selector = seg->sel, .attrib = seg->attrib,
+			.limit = seg->limit, .base = seg->base };
+	}
+	s->gdtr.base = in->gdt_base;
+	s->gdtr.limit = in->gdt_limit;
+	s->idtr.base = in->idt_base;
+	s->idtr.limit = in->idt_limit;
+	s->cr0 = in->cr0;
+	s->cr2 = in->cr2;
+	s->cr3 = in->cr3;
+	s->cr4 = in->cr4;
+	s->efer = in->efer | EFER_SVME;	/* which VMRUN needs on */
+	s->dr6 = in->dr6;
+	s->dr7 = in->dr7;
+	s->cpl = in->cpl;
+}
+
+static u64 lg_svm_get_cr4(struct lg_vcpu *vcpu)
+{
+	return lg_vmcb(vcpu)->save.cr4;
+}
+
+static void lg_svm_set_cr2(struct lg_vcpu *vcpu, u64 cr2)
+{
+	lg_vmcb(vcpu)->save.cr2 = cr2;
+}
+
+static void lg_svm_set_cr4(struct lg_vcpu *vcpu, u64 cr4)
+{
+	lg_vmcb(vcpu)->save.cr4 = cr4;
+}
+
+static void lg_svm_set_efer(struct lg_vcpu *vcpu, u64 efer)
+{
+	lg_vmcb(vcpu)->save.efer = efer | EFER_SVME;
+}
+
+static void lg_svm_set_pat(struct lg_vcpu *vcpu, u64 pat)
+{
+	lg_vmcb(vcpu)->save.g_pat = pat;
 }
 
 /* What every vCPU intercepts, and the nested paging it runs under. */
-static void lg_vmcb_control_init(struct lg_vcpu *vcpu)
+static int lg_svm_vcpu_init(struct lg_vcpu *vcpu)
 {
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
 
 	c->intercept_cr = LG_ICPT_CR4_WRITE;	/* see lg_guest_cr4 */
 	c->intercept_dr = 0x000f000f;		/* DR0-3: lg_load_guest_dr() */
@@ -369,7 +437,7 @@ static void lg_vmcb_control_init(struct lg_vcpu *vcpu)
 	 * #AC and #DB are reflected to the guest: an exception whose own
 	 * delivery raises it again would otherwise loop inside the CPU with
 	 * the host unable to take an interrupt (CVE-2015-5307, -8104).  A
-	 * machine check during the guest is the host's (lg_svm_enter()).
+	 * machine check during the guest is the host's (lg_svm_run()).
 	 */
 	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
 				  BIT(X86_TRAP_MC);
@@ -394,229 +462,97 @@ static void lg_vmcb_control_init(struct lg_vcpu *vcpu)
 	c->nested_ctl = LG_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = vcpu->vm->npt_root_pa;
 	c->tsc_offset = vcpu->vm->tsc_offset;
-}
-
-/*
- * What INIT leaves (SDM 9.1.1, as KVM's kvm_vcpu_reset() for an INIT):
- * real mode at the reset vector, the registers, FPU and local APIC
- * reset, nothing pending; the APIC keeps its id and mode, the MSRs stay
- * but steal time's, whose page belongs to the kernel that registered it
- * (KVM keeps it until a full reset, which our vCPUs never have).
- * An AP then waits for a SIPI; the boot CPU runs on at the reset vector,
- * where a PC has its firmware and our guests have none (KVM alike).
- */
-void lg_vcpu_init_event(struct lg_vcpu *vcpu)
-{
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	bool xapic;
-
-	lg_seg(&s->cs, 0xf000, 0x9b, 0xffff);
-	s->cs.base = 0xffff0000;
-	lg_data_segs(s, 0, 0x93, 0xffff);
-	s->gdtr.base = 0;
-	s->gdtr.limit = 0xffff;
-	s->idtr.base = 0;
-	s->idtr.limit = 0xffff;
-	s->cpl = 0;
-	s->efer = EFER_SVME;
-	s->cr0 = X86_CR0_ET;
-	s->cr2 = 0;
-	s->cr3 = 0;
-	s->cr4 = 0;
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
-	s->rflags = 2;
-	s->rip = 0xfff0;
-	s->rsp = 0;
-	s->rax = 0;
-	memset(vcpu->regs, 0, sizeof(vcpu->regs));
-	memset(vcpu->dr, 0, sizeof(vcpu->dr));
-	lg_fpu_reset(vcpu);
-
-	c->event_inj = 0;
-	c->int_state = 0;
-	c->int_ctl = LG_V_INTR_MASKING;
-	c->intercept_misc1 &= ~(LG_ICPT_VINTR | LG_ICPT_IRET);
-	vcpu->nmi_pending = false;
-	vcpu->nmi_masked = false;
-	vcpu->nmi_awaiting_iret = false;
-	bitmap_zero(vcpu->irq_pending, 256);
-	xapic = vcpu->lapic.xapic;	/* INIT keeps the mode */
-	lapic_reset(&vcpu->lapic, vcpu->lapic.id);
-	vcpu->lapic.xapic = xapic;
-	lg_irq_timer_rearm(vcpu);
-	vcpu->pending = LG_PENDING_NONE;
-	lg_steal_time_reset(vcpu);
-	atomic_set(&vcpu->tlb_flush, 1);
-	vcpu->mp_state = vcpu->bsp ? LG_MP_RUNNABLE : LG_MP_WAIT_SIPI;
-	vcpu->inits++;
-}
-
-/* A SIPI to a vCPU waiting for one: real mode at @vector << 12. */
-void lg_vcpu_sipi(struct lg_vcpu *vcpu, u8 vector)
-{
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-
-	lg_seg(&s->cs, vector << 8, 0x9b, 0xffff);
-	s->cs.base = (u64)vector << 12;
-	s->rip = 0;
-	vcpu->mp_state = LG_MP_RUNNABLE;
-}
-
-/* The 64-bit boot protocol's first state, per lguest.h. */
-static int lg_vmcb_boot_state(struct lg_vcpu *vcpu,
-			      const struct lg_vcpu_init *init)
-{
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-
-	if ((init->efer & ~MSR_EFER_GUEST) || !(init->efer & EFER_LMA) ||
-	    (init->cr0 & (X86_CR0_PG | X86_CR0_PE)) != (X86_CR0_PG | X86_CR0_PE) ||
-	    !(init->cr4 & X86_CR4_PAE) || init->gdt_limit > 0xffff)
-		return -EINVAL;
-
-	if ((init->cr4 & ~lg_guest_cr4) || (init->cr0 & ~0xffffffffULL))
-		return -EINVAL;
-
-	lg_seg(&s->cs, 0x10, 0xa9b, 0xffffffff);	/* 64-bit code */
-	lg_data_segs(s, 0x18, 0xc93, 0xffffffff);	/* flat data */
-	s->gdtr.base = init->gdt_base;
-	s->gdtr.limit = init->gdt_limit;
-	s->idtr.limit = 0xffff;
-	s->cpl = 0;
-	s->efer = init->efer | EFER_SVME;
-	s->cr0 = init->cr0;
-	s->cr3 = init->cr3;
-	s->cr4 = init->cr4;
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
-	s->rflags = 2;
-	s->rip = init->rip;
-	s->rsp = init->rsp;
-	vcpu->regs[6] = init->rsi;
-	lg_fpu_reset(vcpu);
 	return 0;
 }
 
-/* An application processor's init is all zero but for its APIC id. */
-static bool lg_init_is_ap(const struct lg_vcpu_init *init)
+static struct lg_vcpu *lg_svm_vcpu_alloc(void)
 {
-	struct lg_vcpu_init ap = { .apic_id = init->apic_id };
+	struct vcpu_svm *svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
 
-	return !memcmp(init, &ap, sizeof(ap));
-}
-
-struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init)
-{
-	struct lg_vcpu *vcpu;
-	int ret = -ENOMEM;
-
-	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
-	if (!vcpu)
-		return ERR_PTR(-ENOMEM);
-	vcpu->vm = vm;
-	vcpu->last_cpu = -1;
-	vcpu->asid_cpu = -1;
-	mutex_init(&vcpu->run_lock);
-	init_waitqueue_head(&vcpu->wq);
-	vcpu->vmcb = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	vcpu->host_save = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	vcpu->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcb || !vcpu->host_save || !vcpu->run || !vcpu->fpu)
-		goto fail;
-	vcpu->vmcb_pa = virt_to_phys(vcpu->vmcb);
-	vcpu->host_save_pa = virt_to_phys(vcpu->host_save);
-	lg_vmcb_control_init(vcpu);
-	vcpu->vmcb->save.g_pat = 0x0007040600070406ULL;
-	lg_irq_init(vcpu);
-	lapic_reset(&vcpu->lapic, init->apic_id);
-	vcpu->lapic.xapic = true;	/* until the guest turns on x2APIC */
-	vcpu->bsp = !vm->nr_vcpus;	/* before lg_vcpu_init_event() */
-	if (vcpu->bsp) {
-		ret = lg_vmcb_boot_state(vcpu, init);
-		if (ret)
-			goto fail;
-	} else if (lg_init_is_ap(init)) {
-		lg_vcpu_init_event(vcpu);
-	} else {
-		ret = -EINVAL;
-		goto fail;
+	if (!svm)
+		return NULL;
+	svm->asid_cpu = -1;
+	svm->vmcb = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	svm->host_save = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!svm->vmcb || !svm->host_save) {
+		free_page((unsigned long)svm->vmcb);
+		free_page((unsigned long)svm->host_save);
+		kfree(svm);
+		return NULL;
 	}
-	return vcpu;
-fail:
-	free_page((unsigned long)vcpu->vmcb);
-	free_page((unsigned long)vcpu->host_save);
-	free_page((unsigned long)vcpu->run);
-	free_page((unsigned long)vcpu->fpu);
-	kfree(vcpu);
-	return ERR_PTR(ret);
+	svm->vmcb_pa = virt_to_phys(svm->vmcb);
+	svm->host_save_pa = virt_to_phys(svm->host_save);
+	return &svm->vcpu;
 }
 
-void lg_vcpu_destroy(struct lg_vcpu *vcpu)
+static void lg_svm_vcpu_free(struct lg_vcpu *vcpu)
 {
+	struct vcpu_svm *svm = to_svm(vcpu);
 	int cpu;
 
 	/* A new VMCB at the same address must not pass for this one. */
 	for_each_possible_cpu(cpu)
-		cmpxchg(per_cpu_ptr(&lg_last_vmcb, cpu), vcpu->vmcb, NULL);
-	lg_irq_destroy(vcpu);
-	free_page((unsigned long)vcpu->vmcb);
-	free_page((unsigned long)vcpu->host_save);
-	free_page((unsigned long)vcpu->run);
-	free_page((unsigned long)vcpu->fpu);
-	kfree(vcpu);
+		cmpxchg(per_cpu_ptr(&lg_last_vmcb, cpu), svm->vmcb, NULL);
+	free_page((unsigned long)svm->vmcb);
+	free_page((unsigned long)svm->host_save);
+	kfree(svm);
 }
 
-/*
- * Stop the VM for good: the launcher gets LG_EXIT_ERROR with @fmt.  The
- * log line is printed from our own copy: the run page is the launcher's
- * to rewrite at any moment.
- */
-void lg_vcpu_stop(struct lg_vcpu *vcpu, const char *fmt, ...)
+static bool lg_svm_can_inject(struct lg_vcpu *vcpu)
 {
-	struct lg_run *run = vcpu->run;
-	char reason[sizeof(run->error.reason)];
-	va_list ap;
+	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
 
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	memcpy(run->error.reason, reason, sizeof(reason));
-	run->exit_reason = LG_EXIT_ERROR;
-	vcpu->dead = true;
-	pr_info_ratelimited("guest stopped: %s\n", reason);
+	return !(c->event_inj & LG_EVT_VALID) && !(c->int_state & LG_INT_SHADOW);
 }
 
-static void lg_inject_exception(struct lg_vcpu *vcpu, u8 vector, bool has_err,
-				u32 err)
+static void lg_svm_inject_exception(struct lg_vcpu *vcpu, u8 vector,
+				    bool has_err, u32 err)
 {
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
 
 	c->event_inj = vector | LG_EVT_TYPE_EXEPT | LG_EVT_VALID |
 		       (has_err ? LG_EVT_ERR_VALID : 0);
 	c->event_inj_err = err;
 }
 
-void lg_inject_gp(struct lg_vcpu *vcpu)
+static void lg_svm_inject_irq(struct lg_vcpu *vcpu, u8 vector)
 {
-	lg_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+	lg_vmcb(vcpu)->control.event_inj = vector | LG_EVT_TYPE_INTR | LG_EVT_VALID;
 }
 
-void lg_inject_ud(struct lg_vcpu *vcpu)
+/* IRET is intercepted to learn when the handler ends (lg_svm_handle_exit()). */
+static void lg_svm_inject_nmi(struct lg_vcpu *vcpu)
 {
-	lg_inject_exception(vcpu, X86_TRAP_UD, false, 0);
+	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
+
+	c->event_inj = 2 | LG_EVT_TYPE_NMI | LG_EVT_VALID;
+	c->intercept_misc1 |= LG_ICPT_IRET;
+	to_svm(vcpu)->nmi_awaiting_iret = false;
 }
 
-void lg_inject_pf(struct lg_vcpu *vcpu, u32 err)
+/* Exit as soon as the guest can take an interrupt: a VINTR exit. */
+static void lg_svm_irq_window(struct lg_vcpu *vcpu)
 {
-	lg_inject_exception(vcpu, X86_TRAP_PF, true, err);
+	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
+
+	c->int_ctl |= LG_V_IRQ | LG_V_IGN_TPR;
+	c->intercept_misc1 |= LG_ICPT_VINTR;
 }
 
-void lg_skip(struct lg_vcpu *vcpu, unsigned int len)
+static void lg_svm_clear_events(struct lg_vcpu *vcpu)
 {
-	vcpu->vmcb->save.rip += len;
-	vcpu->vmcb->control.int_state &= ~LG_INT_SHADOW;
+	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
+
+	c->event_inj = 0;
+	c->int_state = 0;
+	c->int_ctl = LG_V_INTR_MASKING;
+	c->intercept_misc1 &= ~(LG_ICPT_VINTR | LG_ICPT_IRET);
+	to_svm(vcpu)->nmi_awaiting_iret = false;
+}
+
+static void lg_svm_clear_shadow(struct lg_vcpu *vcpu)
+{
+	lg_vmcb(vcpu)->control.int_state &= ~LG_INT_SHADOW;
 }
 
 /*
@@ -624,16 +560,29 @@ void lg_skip(struct lg_vcpu *vcpu, unsigned int len)
  * CPU tells us where the next one starts (right even for a prefixed
  * CPUID); without it, @len is the length of the plain encoding.
  */
-static void lg_skip_intercepted(struct lg_vcpu *vcpu, unsigned int len)
+static void lg_svm_skip_insn(struct lg_vcpu *vcpu, unsigned int len)
 {
-	struct lg_vmcb *vmcb = vcpu->vmcb;
+	struct lg_vmcb *vmcb = lg_vmcb(vcpu);
 
 	if (boot_cpu_has(X86_FEATURE_NRIPS) && vmcb->control.next_rip) {
-		vmcb->save.rip = vmcb->control.next_rip;
+		vcpu->rip = vmcb->control.next_rip;
 		vmcb->control.int_state &= ~LG_INT_SHADOW;
 	} else {
 		lg_skip(vcpu, len);
 	}
+}
+
+/* With decode assists, a nested page fault comes with the bytes. */
+static int lg_svm_insn_bytes(struct lg_vcpu *vcpu, u8 *buf, unsigned int max)
+{
+	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
+	unsigned int n = min_t(unsigned int, c->insn_len, max);
+
+	if (!boot_cpu_has(X86_FEATURE_DECODEASSISTS) ||
+	    c->exit_code != LG_VMEXIT_NPF)
+		return 0;
+	memcpy(buf, c->insn_bytes, n);
+	return n;
 }
 
 /*
@@ -643,22 +592,22 @@ static void lg_skip_intercepted(struct lg_vcpu *vcpu, unsigned int len)
  * emulated SVM among them) ignores a flush of one ASID: there a fresh
  * ASID is the flush, as in KVM's svm_flush_tlb_asid().
  */
-static void lg_asid_assign(struct lg_vcpu *vcpu, int cpu)
+static void lg_asid_assign(struct vcpu_svm *svm, int cpu)
 {
 	struct lg_asid_pool *pool = this_cpu_ptr(&lg_asid_pool);
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
-	bool flush = atomic_xchg(&vcpu->tlb_flush, 0);
+	struct lg_vmcb_control *c = &svm->vmcb->control;
+	bool flush = atomic_xchg(&svm->vcpu.tlb_flush, 0);
 
 	c->tlb_ctl = 0;
-	if (vcpu->asid_cpu != cpu || vcpu->asid_generation != pool->generation ||
+	if (svm->asid_cpu != cpu || svm->asid_generation != pool->generation ||
 	    (flush && !boot_cpu_has(X86_FEATURE_FLUSHBYASID))) {
 		if (pool->next >= lg_max_asid) {
 			pool->generation++;
 			pool->next = 1;
 			c->tlb_ctl = LG_TLB_FLUSH_ALL;
 		}
-		vcpu->asid_cpu = cpu;
-		vcpu->asid_generation = pool->generation;
+		svm->asid_cpu = cpu;
+		svm->asid_generation = pool->generation;
 		c->asid = pool->next++;
 		return;
 	}
@@ -671,18 +620,20 @@ static void lg_asid_assign(struct lg_vcpu *vcpu, int cpu)
  * access) go into the CPU only while its DR7, which VMRUN loads, enables
  * a breakpoint; the host's are saved in @host first.  Interrupts are off.
  */
-static bool lg_load_guest_dr(struct lg_vcpu *vcpu, unsigned long host[4])
+static bool lg_load_guest_dr(struct vcpu_svm *svm, unsigned long host[4])
 {
-	if (!(vcpu->vmcb->save.dr7 & LG_DR7_ENABLE_MASK))
+	const u64 *dr = svm->vcpu.dr;
+
+	if (!(svm->vmcb->save.dr7 & LG_DR7_ENABLE_MASK))
 		return false;
 	get_debugreg(host[0], 0);
 	get_debugreg(host[1], 1);
 	get_debugreg(host[2], 2);
 	get_debugreg(host[3], 3);
-	set_debugreg(vcpu->dr[0], 0);
-	set_debugreg(vcpu->dr[1], 1);
-	set_debugreg(vcpu->dr[2], 2);
-	set_debugreg(vcpu->dr[3], 3);
+	set_debugreg(dr[0], 0);
+	set_debugreg(dr[1], 1);
+	set_debugreg(dr[2], 2);
+	set_debugreg(dr[3], 3);
 	return true;
 }
 
@@ -711,11 +662,11 @@ static void lg_restore_host_dr(bool guest_dr, const unsigned long host[4])
  * it trained the branch predictors with must not steer this one (KVM
  * does this on vCPU load).  Not needed when every exit has an IBPB.
  */
-static void lg_ibpb_on_switch(struct lg_vcpu *vcpu)
+static void lg_ibpb_on_switch(struct vcpu_svm *svm)
 {
-	if (__this_cpu_read(lg_last_vmcb) == vcpu->vmcb)
+	if (__this_cpu_read(lg_last_vmcb) == svm->vmcb)
 		return;
-	__this_cpu_write(lg_last_vmcb, vcpu->vmcb);
+	__this_cpu_write(lg_last_vmcb, svm->vmcb);
 	if (boot_cpu_has(X86_FEATURE_IBPB) &&
 	    !cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
 		lg_wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
@@ -737,16 +688,18 @@ static void lg_machine_check(void)
 /*
  * Enter the guest once.  Returns 0 with the #VMEXIT in the VMCB, 1 when
  * an interrupt arrived just before entry (nothing ran: go round again),
- * or -EBUSY when this CPU's AMD-V could not be turned on.
+ * or -EBUSY when this CPU's AMD-V could not be turned on.  RAX, RSP, RIP
+ * and RFLAGS are the VMCB's while the guest runs, the core's around it.
  */
-static int lg_svm_enter(struct lg_vcpu *vcpu)
+static int lg_svm_run(struct lg_vcpu *vcpu)
 {
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	struct vcpu_svm *svm = to_svm(vcpu);
+	struct lg_vmcb_save *s = &svm->vmcb->save;
 	atomic_t err = ATOMIC_INIT(0);
 	unsigned long host_dr[4];
 	int cpu, ret = 0;
 	bool guest_dr, guest_xcr0;
-	u64 cr4 = vcpu->vmcb->save.cr4;	/* a change of it exits first */
+	u64 cr4 = s->cr4;	/* a change of it exits first */
 
 	kernel_fpu_begin();
 	lg_fpu_load(vcpu);
@@ -777,9 +730,13 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 		ret = 1;
 		goto leave;
 	}
-	lg_asid_assign(vcpu, cpu);
-	lg_ibpb_on_switch(vcpu);
-	guest_dr = lg_load_guest_dr(vcpu, host_dr);
+	lg_asid_assign(svm, cpu);
+	lg_ibpb_on_switch(svm);
+	guest_dr = lg_load_guest_dr(svm, host_dr);
+	s->rax = vcpu->regs[LG_RAX];
+	s->rsp = vcpu->regs[LG_RSP];
+	s->rip = vcpu->rip;
+	s->rflags = vcpu->rflags;
 
 	asm volatile("clgi" : : : "memory");
 	/* Not even an NMI runs under the guest's XCR0 or TSC_AUX. */
@@ -787,13 +744,17 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 	if (lg_tsc_aux)
 		lg_wrmsr(MSR_TSC_AUX, 0);
 	raw_local_irq_enable();	/* GIF=0 still holds interrupts off */
-	lg_svm_vmrun(vcpu->vmcb_pa, vcpu->regs, vcpu->host_save_pa);
+	lg_svm_vmrun(svm->vmcb_pa, vcpu->regs, svm->host_save_pa);
 	raw_local_irq_disable();
 	if (lg_tsc_aux)
 		lg_wrmsr(MSR_TSC_AUX, this_cpu_read(lg_host_tsc_aux));
 	vcpu->bad_xcr0 = lg_xcr0_put(vcpu, cr4, guest_xcr0);
 	asm volatile("stgi" : : : "memory");
 	lg_restore_host_dr(guest_dr, host_dr);
+	vcpu->regs[LG_RAX] = s->rax;
+	vcpu->regs[LG_RSP] = s->rsp;
+	vcpu->rip = s->rip;
+	vcpu->rflags = s->rflags;
 	/*
 	 * VMSCAPE: what the guest trained must not steer the launcher, or
 	 * any user process, on this CPU: an IBPB before the return to user.
@@ -801,7 +762,7 @@ static int lg_svm_enter(struct lg_vcpu *vcpu)
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 		this_cpu_write(x86_ibpb_exit_to_user, true);
 	/* Intercepted, a machine check reaches no handler by itself. */
-	if (unlikely(c->exit_code == LG_VMEXIT_EXCP_BASE + X86_TRAP_MC))
+	if (unlikely(svm->vmcb->control.exit_code == LG_VMEXIT_EXCP_BASE + X86_TRAP_MC))
 		lg_machine_check();
 leave:
 	atomic_set(&vcpu->in_guest, 0);
@@ -817,9 +778,8 @@ out:
  * software interrupt or INT3/INTO is instead re-executed (RIP still
  * points at it), since without NRIP-save we cannot know its length.
  */
-static void lg_reinject(struct lg_vcpu *vcpu)
+static void lg_reinject(struct lg_vmcb_control *c)
 {
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
 	u32 info = c->exit_int_info;
 	u32 type = info & LG_EVT_TYPE_MASK;
 	u8 vector = info & 0xff;
@@ -831,169 +791,6 @@ static void lg_reinject(struct lg_vcpu *vcpu)
 		return;
 	c->event_inj = info;
 	c->event_inj_err = c->exit_int_info_err;
-}
-
-static int lg_exit_msr(struct lg_vcpu *vcpu)
-{
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	u32 msr = vcpu->regs[1];
-	u64 val;
-
-	if (vcpu->vmcb->control.exit_info_1) {
-		val = (vcpu->regs[2] << 32) | (u32)s->rax;
-		if (lg_msr_write(vcpu, msr, val))
-			goto gp;
-	} else {
-		if (lg_msr_read(vcpu, msr, &val))
-			goto gp;
-		s->rax = (u32)val;
-		vcpu->regs[2] = val >> 32;
-	}
-	lg_skip_intercepted(vcpu, 2);
-	return 0;
-gp:
-	lg_inject_gp(vcpu);
-	return 0;
-}
-
-/*
- * XSETBV.  A CPU checks CR4.OSXSAVE and CPL 0 before the intercept; we
- * check again, then ECX and the value, as the instruction would.
- */
-static int lg_exit_xsetbv(struct lg_vcpu *vcpu)
-{
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	u64 val = (vcpu->regs[2] << 32) | (u32)s->rax;
-
-	if (!(s->cr4 & X86_CR4_OSXSAVE))
-		lg_inject_ud(vcpu);
-	else if (s->cpl || lg_xsetbv(vcpu, vcpu->regs[1], val))
-		lg_inject_gp(vcpu);
-	else
-		lg_skip_intercepted(vcpu, 3);
-	return 0;
-}
-
-static int lg_exit_cpuid(struct lg_vcpu *vcpu)
-{
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	u32 out[4];
-
-	lg_cpuid(vcpu, s->rax, vcpu->regs[1], out);
-	s->rax = out[0];
-	vcpu->regs[3] = out[1];
-	vcpu->regs[1] = out[2];
-	vcpu->regs[2] = out[3];
-	lg_skip_intercepted(vcpu, 2);
-	return 0;
-}
-
-static int lg_exit_io(struct lg_vcpu *vcpu)
-{
-	struct lg_vmcb *vmcb = vcpu->vmcb;
-	u64 info = vmcb->control.exit_info_1;
-	struct lg_run *run = vcpu->run;
-	u16 port = info >> LG_IOIO_PORT_SHIFT;
-	u8 size = (info & LG_IOIO_SIZE_MASK) >> LG_IOIO_SIZE_SHIFT;
-	u32 data;
-
-	if (info & LG_IOIO_STR)
-		return lg_string_io_exit(vcpu, port);
-	vmcb->save.rip = vmcb->control.exit_info_2;
-	data = vmcb->save.rax & (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
-	if (!(info & LG_IOIO_IN) && lg_ioeventfd_write(vcpu->vm, port, size, data, true)) {
-		vcpu->exit_kind = LG_STAT_IOEVENTFD;
-		return 0;
-	}
-	run->exit_reason = LG_EXIT_IO;
-	run->io.port = port;
-	run->io.size = size;
-	run->io.count = 1;
-	run->io.is_write = !(info & LG_IOIO_IN);
-	run->io.data = 0;
-	if (run->io.is_write) {
-		run->io.data = data;
-	} else {
-		vcpu->pending = LG_PENDING_IO_IN;
-		vcpu->pending_size = size;
-	}
-	return 1;
-}
-
-/*
- * HLT: sleep until an interrupt is due.  With IF=0 only an INIT can wake
- * a CPU: that is how Linux parks an application processor it takes
- * offline or stops; on the boot CPU, it is how the guest powers off.
- */
-static int lg_exit_hlt(struct lg_vcpu *vcpu)
-{
-	bool irq_off = !(vcpu->vmcb->save.rflags & X86_EFLAGS_IF);
-	u32 inits = vcpu->inits;
-
-	lg_skip_intercepted(vcpu, 1);
-	if (irq_off && vcpu->bsp) {
-		vcpu->run->exit_reason = LG_EXIT_POWEROFF;
-		return 1;
-	}
-	for (;;) {
-		/* An INIT, perhaps with its SIPI too, replaced the HLT's state. */
-		lg_irq_sync(vcpu);
-		if (vcpu->inits != inits ||
-		    (vcpu->nmi_pending && !vcpu->nmi_masked) ||
-		    (!irq_off && lapic_pending_vector(&vcpu->lapic) >= 0))
-			return 0;
-		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
-			return -EINTR;
-	}
-}
-
-/*
- * A PAUSE-loop exit (see pause_filter_count): give the CPU to another
- * thread that wants it, the lock holder's vCPU perhaps.  yield(), not
- * cond_resched(): the scheduler has not asked for the CPU (a spinner
- * need not have used up its slice), so cond_resched() would come
- * straight back; yield() puts us behind whatever else is runnable here.
- * KVM's kvm_vcpu_on_spin() goes further and boosts a preempted vCPU of
- * the same VM on any CPU (yield_to()); ours helps only when such a vCPU
- * waits on this CPU's run queue, the common case with more vCPUs than
- * CPUs.  With nothing else runnable the guest goes straight back.
- * Without NRIP-save the PAUSE is taken to be F3 90.
- */
-static int lg_exit_pause(struct lg_vcpu *vcpu)
-{
-	lg_skip_intercepted(vcpu, 2);
-	if (!single_task_running()) {
-		lg_steal_time_preempted(vcpu);
-		yield();
-	}
-	return 0;
-}
-
-/* An AP before its SIPI, or a vCPU after an INIT: nothing runs. */
-static int lg_wait_sipi(struct lg_vcpu *vcpu)
-{
-	while (vcpu->mp_state == LG_MP_WAIT_SIPI) {
-		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
-			return -EINTR;
-		lg_irq_sync(vcpu);
-	}
-	return 0;
-}
-
-static int lg_exit_npf(struct lg_vcpu *vcpu)
-{
-	u64 gpa = vcpu->vmcb->control.exit_info_2;
-	int ret;
-
-	if (!lg_gpa_slot(vcpu->vm, gpa, 1))
-		return lg_mmio_exit(vcpu, gpa);
-	ret = lg_npt_fault(vcpu->vm, gpa);
-	if (ret == -EFAULT) {
-		lg_vcpu_stop(vcpu, "guest RAM at 0x%llx is no longer mapped by the launcher",
-			     gpa);
-		return 1;
-	}
-	return ret;
 }
 
 /*
@@ -1027,9 +824,11 @@ static enum lg_stat_kind lg_exit_kind(u64 code)
 }
 
 /* Returns 0 to go on running, 1 to hand the run page to the launcher. */
-static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
+static int lg_dispatch_exit(struct vcpu_svm *svm, u64 code)
 {
-	struct lg_vmcb_control *c = &vcpu->vmcb->control;
+	struct lg_vmcb_control *c = &svm->vmcb->control;
+	struct lg_vcpu *vcpu = &svm->vcpu;
+	struct lg_io io;
 
 	/*
 	 * The host's own state saved as the guest's: RIP just after our
@@ -1037,7 +836,7 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 	 * to, now and then, with guests on several CPUs (tests/vm/README.md):
 	 * stop the VM with what the exit says rather than run that state.
 	 */
-	if (unlikely(vcpu->vmcb->save.rip == (unsigned long)lg_svm_vmrun_exit)) {
+	if (unlikely(vcpu->rip == (unsigned long)lg_svm_vmrun_exit)) {
 		lg_vcpu_stop(vcpu, "the CPU saved its host state as the guest's (exit 0x%llx, 0x%llx, 0x%llx, interrupted event 0x%x, cpu %d)",
 			     code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
 			     vcpu->last_cpu);
@@ -1061,44 +860,46 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 	case LG_VMEXIT_IRET:
 		/*
 		 * The NMI handler's IRET, about to run: NMIs are unblocked
-		 * once RIP has moved past it (lg_handle_exit()).  With one
-		 * pending, the next moment interrupts are on is such an exit.
+		 * once RIP has moved past it (lg_svm_handle_exit()).  With
+		 * one pending, the next moment interrupts are on is such an
+		 * exit.
 		 */
 		c->intercept_misc1 &= ~LG_ICPT_IRET;
-		vcpu->nmi_awaiting_iret = true;
-		vcpu->nmi_iret_rip = vcpu->vmcb->save.rip;
-		if (vcpu->nmi_pending) {
-			c->int_ctl |= LG_V_IRQ | LG_V_IGN_TPR;
-			c->intercept_misc1 |= LG_ICPT_VINTR;
-		}
+		svm->nmi_awaiting_iret = true;
+		svm->nmi_iret_rip = vcpu->rip;
+		if (vcpu->nmi_pending)
+			lg_svm_irq_window(vcpu);
 		return 0;
 	case LG_VMEXIT_CPUID:
-		return lg_exit_cpuid(vcpu);
+		return lg_handle_cpuid(vcpu);
 	case LG_VMEXIT_MSR:
-		return lg_exit_msr(vcpu);
+		return lg_handle_msr(vcpu, c->exit_info_1);
 	case LG_VMEXIT_IOIO:
-		return lg_exit_io(vcpu);
+		io = (struct lg_io){
+			.port = c->exit_info_1 >> LG_IOIO_PORT_SHIFT,
+			.size = (c->exit_info_1 & LG_IOIO_SIZE_MASK) >> LG_IOIO_SIZE_SHIFT,
+			.in = c->exit_info_1 & LG_IOIO_IN,
+			.string = c->exit_info_1 & LG_IOIO_STR,
+			.rep = c->exit_info_1 & LG_IOIO_REP,
+			.next_rip = c->exit_info_2,
+		};
+		return lg_handle_io(vcpu, &io);
 	case LG_VMEXIT_HLT:
-		return lg_exit_hlt(vcpu);
+		return lg_handle_hlt(vcpu);
 	case LG_VMEXIT_NPF:
-		return lg_exit_npf(vcpu);
+		return lg_handle_gpa_fault(vcpu, c->exit_info_2,
+					   (c->exit_info_1 & LG_NPF_FETCH ? LG_GPA_FETCH : 0) |
+					   (c->exit_info_1 & LG_NPF_IN_WALK ? LG_GPA_WALK : 0));
 	case LG_VMEXIT_PAUSE:
-		return lg_exit_pause(vcpu);
+		return lg_handle_pause(vcpu);
 	case LG_VMEXIT_INVD:
 	case LG_VMEXIT_WBINVD:
-		/*
-		 * Guest RAM is ordinary cacheable host memory and no device
-		 * writes it behind the cache, so there is nothing to flush:
-		 * KVM does the same without non-coherent DMA.  A guest must
-		 * not flush the host's caches at will.
-		 */
-		lg_skip_intercepted(vcpu, 2);
-		return 0;
+		return lg_handle_wbinvd(vcpu);
 	case LG_VMEXIT_CR4_WRITE:
-		return lg_emulate_mov_cr4(vcpu, lg_guest_cr4);
+		return lg_emulate_mov_cr4(vcpu);
 	case LG_VMEXIT_EXCP_BASE + X86_TRAP_DB:
 		/* DR6 in the VMCB already says why. */
-		lg_inject_exception(vcpu, X86_TRAP_DB, false, 0);
+		lg_svm_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 		return 0;
 	case LG_VMEXIT_ICEBP:
 		/*
@@ -1106,26 +907,19 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 		 * as Xen does (SVM's state after a #DB that ICEBP raised is
 		 * ambiguous), so we raise it ourselves.
 		 */
-		lg_skip_intercepted(vcpu, 1);
-		lg_inject_exception(vcpu, X86_TRAP_DB, false, 0);
+		lg_svm_skip_insn(vcpu, 1);
+		lg_svm_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 		return 0;
 	case LG_VMEXIT_EXCP_BASE + X86_TRAP_AC:
-		lg_inject_exception(vcpu, X86_TRAP_AC, true, 0);
+		lg_svm_inject_exception(vcpu, X86_TRAP_AC, true, 0);
 		return 0;
 	case LG_VMEXIT_EXCP_BASE + X86_TRAP_MC:
-		return 0;	/* handled by the host in lg_svm_enter() */
+		return 0;	/* handled by the host in lg_svm_run() */
 	case LG_VMEXIT_READ_DR0 ... LG_VMEXIT_READ_DR0 + 3:
 	case LG_VMEXIT_WRITE_DR0 ... LG_VMEXIT_WRITE_DR0 + 3:
 		return lg_emulate_mov_dr(vcpu, code & 3, code >= LG_VMEXIT_WRITE_DR0);
 	case LG_VMEXIT_VMMCALL:
-		/*
-		 * A KVM hypercall: we offer none, and answer as KVM does for
-		 * an unknown one (-KVM_ENOSYS), since some guest drivers
-		 * (ptp_kvm) call before they check.
-		 */
-		vcpu->vmcb->save.rax = (u64)-1000;
-		lg_skip_intercepted(vcpu, 3);
-		return 0;
+		return lg_handle_hypercall(vcpu, 3);
 	case LG_VMEXIT_SHUTDOWN:
 		vcpu->run->exit_reason = LG_EXIT_SHUTDOWN;
 		return 1;
@@ -1133,7 +927,7 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 		lg_vcpu_stop(vcpu, "VMRUN refused the guest state (invalid VMCB)");
 		return 1;
 	case LG_VMEXIT_XSETBV:
-		return lg_exit_xsetbv(vcpu);
+		return lg_handle_xsetbv(vcpu);
 	case LG_VMEXIT_RDPMC:
 		lg_inject_gp(vcpu);	/* CPUID offers no counters to read */
 		return 0;
@@ -1142,7 +936,7 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 		return 0;
 	case LG_VMEXIT_TASK_SWITCH:
 		lg_vcpu_stop(vcpu, "guest did something unsupported (exit 0x%llx) at rip 0x%llx",
-			     code, vcpu->vmcb->save.rip);
+			     code, vcpu->rip);
 		return 1;
 	default:
 		/* VMRUN, VMLOAD, RDTSCP, MONITOR, ...: not for guests. */
@@ -1151,111 +945,68 @@ static int lg_dispatch_exit(struct lg_vcpu *vcpu, u64 code)
 			return 0;
 		}
 		lg_vcpu_stop(vcpu, "unexpected #VMEXIT 0x%llx at rip 0x%llx", code,
-			     vcpu->vmcb->save.rip);
+			     vcpu->rip);
 		return 1;
 	}
 }
 
-/* Every exit is counted once, in stat_exits and in one stat_kind[]. */
-static int lg_handle_exit(struct lg_vcpu *vcpu)
+static int lg_svm_handle_exit(struct lg_vcpu *vcpu)
 {
-	u64 code = vcpu->vmcb->control.exit_code;
-	int ret;
+	struct vcpu_svm *svm = to_svm(vcpu);
+	u64 code = svm->vmcb->control.exit_code;
 
 	/* QEMU before 10.2 writes VMEXIT_INVALID without sign extension. */
 	if (code == 0xffffffff)
 		code = LG_VMEXIT_INVALID;
 	vcpu->exit_kind = lg_exit_kind(code);
-	if (vcpu->nmi_awaiting_iret &&
-	    vcpu->vmcb->save.rip != vcpu->nmi_iret_rip) {
-		vcpu->nmi_awaiting_iret = false;
+	if (svm->nmi_awaiting_iret && vcpu->rip != svm->nmi_iret_rip) {
+		svm->nmi_awaiting_iret = false;
 		vcpu->nmi_masked = false;
 	}
-	lg_reinject(vcpu);
-	ret = lg_dispatch_exit(vcpu, code);
-	vcpu->run->stat_exits++;
-	vcpu->run->stat_kind[vcpu->exit_kind]++;
-	return ret;
+	lg_reinject(&svm->vmcb->control);
+	return lg_dispatch_exit(svm, code);
 }
 
-/*
- * Finish what the launcher just completed for us.  Returns 1 when that
- * needs the launcher again (the write of an MMIO read-modify-write).
- */
-static int lg_complete_pending(struct lg_vcpu *vcpu)
-{
-	struct lg_vmcb_save *s = &vcpu->vmcb->save;
-	enum lg_pending pending = vcpu->pending;
-	struct lg_run *run = vcpu->run;
-	u64 mask;
+static const struct lg_backend_ops lg_svm_ops = {
+	.name = "AMD-V",
+	.get = lg_svm_get,
+	.put = lg_svm_put,
+	.exit = lg_svm_exit,
+	.npt_format = &lg_svm_npt_format,
+	.vcpu_alloc = lg_svm_vcpu_alloc,
+	.vcpu_init = lg_svm_vcpu_init,
+	.vcpu_free = lg_svm_vcpu_free,
+	.get_sregs = lg_svm_get_sregs,
+	.set_sregs = lg_svm_set_sregs,
+	.get_cr4 = lg_svm_get_cr4,
+	.set_cr2 = lg_svm_set_cr2,
+	.set_cr4 = lg_svm_set_cr4,
+	.set_efer = lg_svm_set_efer,
+	.set_pat = lg_svm_set_pat,
+	.can_inject = lg_svm_can_inject,
+	.inject_exception = lg_svm_inject_exception,
+	.inject_irq = lg_svm_inject_irq,
+	.inject_nmi = lg_svm_inject_nmi,
+	.irq_window = lg_svm_irq_window,
+	.clear_events = lg_svm_clear_events,
+	.clear_shadow = lg_svm_clear_shadow,
+	.skip_insn = lg_svm_skip_insn,
+	.insn_bytes = lg_svm_insn_bytes,
+	.run = lg_svm_run,
+	.handle_exit = lg_svm_handle_exit,
+};
 
-	vcpu->pending = LG_PENDING_NONE;
-	switch (pending) {
-	case LG_PENDING_IO_IN:
-		if (vcpu->pending_size == 4) {
-			s->rax = READ_ONCE(run->io.data);
-		} else {
-			mask = (1ULL << (vcpu->pending_size * 8)) - 1;
-			s->rax = (s->rax & ~mask) | (READ_ONCE(run->io.data) & mask);
-		}
-		break;
-	case LG_PENDING_MMIO_READ:
-		return lg_mmio_complete(vcpu, READ_ONCE(run->mmio.data));
-	case LG_PENDING_IO_STR_IN:
-		lg_string_io_complete(vcpu);
-		break;
-	case LG_PENDING_NONE:
-		break;
-	}
-	return 0;
-}
-
-int lg_vcpu_run(struct lg_vcpu *vcpu)
+/* AMD-V with nested paging, or why not. */
+const struct lg_backend_ops *lg_svm_probe(void)
 {
 	int ret;
 
-	ret = lg_complete_pending(vcpu);	/* which may stop the VM (INS) */
-	if (vcpu->dead)
-		return 0;	/* the run page still holds the error */
-	WRITE_ONCE(vcpu->task, current);
-	while (!ret) {
-		if (signal_pending(current) ||
-		    READ_ONCE(vcpu->run->immediate_exit)) {
-			ret = -EINTR;
-			break;
-		}
-		if (need_resched())
-			lg_steal_time_preempted(vcpu);
-		cond_resched();
-		lg_irq_sync(vcpu);
-		if (vcpu->mp_state == LG_MP_WAIT_SIPI) {
-			ret = lg_wait_sipi(vcpu);
-			continue;
-		}
-		lg_steal_time_update(vcpu);	/* may sleep: before the events */
-		lg_irq_inject(vcpu);
-		ret = lg_svm_enter(vcpu);
-		if (ret > 0) {
-			ret = 0;
-			continue;
-		}
-		if (ret == -ESHUTDOWN) {
-			lg_vcpu_stop(vcpu, "the host is shutting down");
-			ret = 1;
-			break;
-		}
-		if (ret < 0) {
-			lg_vcpu_stop(vcpu, "AMD-V is held by another hypervisor on CPU %d",
-				     raw_smp_processor_id());
-			ret = 1;
-			break;
-		}
-		ret = lg_handle_exit(vcpu);
+	if (!boot_cpu_has(X86_FEATURE_SVM))
+		return ERR_PTR(-ENODEV);
+	if (!boot_cpu_has(X86_FEATURE_NPT)) {
+		pr_err("this CPU's AMD-V has no nested paging (NPT); lguest needs it\n");
+		return ERR_PTR(-ENODEV);
 	}
-	WRITE_ONCE(vcpu->task, NULL);
-	if (ret > 0) {
-		vcpu->run->stat_user_exits++;
-		ret = 0;
-	}
-	return ret;
+	ret = lg_svm_init();
+	return ret ? ERR_PTR(ret) : &lg_svm_ops;
 }
