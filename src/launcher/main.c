@@ -92,7 +92,7 @@ static void usage(FILE *out)
 		"Exit status: 0 when the guest powers off or reboots, the value it wrote to\n"
 		"the debug-exit port (0x501) if it did, or (V << 1) | 1 for a V written\n"
 		"to QEMU's isa-debug-exit (0xf4), 1 for bad usage or input, 2 for a problem\n"
-		"with the host (/dev/lguest, the lg module, AMD-V), 3 when the guest\n"
+		"with the host (/dev/lguest, the lg module, AMD-V or VT-x), 3 when the guest\n"
 		"crashed (panic, triple fault, or stopped by the module), 128+N on\n"
 		"signal N.\n", LG_LAUNCH_MAX_VCPUS);
 }

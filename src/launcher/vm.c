@@ -160,33 +160,56 @@ void *guest_ptr(uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
-/* Does /proc/cpuinfo list the svm flag?  (No cpuinfo: assume it does.) */
-static bool host_has_svm(void)
+/* What the host's CPU virtualizes with, and the KVM module that may hold it. */
+struct host_virt {
+	const char *name, *kvm;
+};
+
+static bool cpu_flag(const char *line, const char *flag)
 {
+	size_t n = strlen(flag);
+	const char *p;
+
+	for (p = strstr(line, flag); p; p = strstr(p + 1, flag))
+		if (p[-1] == ' ' && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/*
+ * AMD-V or VT-x, from /proc/cpuinfo's flags; NULL if the CPU lists
+ * neither (no cpuinfo: assume AMD-V, what lg was first for).
+ */
+static const struct host_virt *host_virt(void)
+{
+	static const struct host_virt amd = { "AMD-V (SVM)", "kvm_amd" };
+	static const struct host_virt intel = { "VT-x (VMX)", "kvm_intel" };
+	const struct host_virt *v = NULL;
 	char line[4096];
-	bool svm = true;
 	FILE *f = fopen("/proc/cpuinfo", "r");
 
 	if (!f)
-		return true;
+		return &amd;
 	while (fgets(line, sizeof(line), f)) {
 		if (strncmp(line, "flags", 5))
 			continue;
-		svm = strstr(line, " svm ") || strstr(line, " svm\n");
+		v = cpu_flag(line, "svm") ? &amd : cpu_flag(line, "vmx") ? &intel : NULL;
 		break;
 	}
 	fclose(f);
-	return svm;
+	return v;
 }
 
 __attribute__((noreturn))
 void die_host(const char *what, int err)
 {
+	const struct host_virt *v = host_virt();
+
 	switch (err) {
 	case ENOENT:
 	case ENXIO:
-		if (!host_has_svm())
-			die(EXIT_HOST_ERROR, "%s: no such device — this CPU has no AMD-V (SVM), which lguest needs (is it disabled in the firmware setup?)",
+		if (!v)
+			die(EXIT_HOST_ERROR, "%s: no such device — this CPU has no AMD-V (SVM) or VT-x (VMX), which lguest needs (is it disabled in the firmware setup?)",
 			    what);
 		die(EXIT_HOST_ERROR, "%s: no such device — is the lg module loaded? try 'sudo modprobe lg'",
 		    what);
@@ -195,11 +218,12 @@ void die_host(const char *what, int err)
 		die(EXIT_HOST_ERROR, "%s: permission denied — add yourself to the 'lguest' group ('sudo adduser $USER lguest', then log in again)",
 		    what);
 	case EBUSY:
-		die(EXIT_HOST_ERROR, "%s: another hypervisor (kvm_amd) holds AMD-V; unload it ('sudo modprobe -r kvm_amd') or set 'options kvm enable_virt_at_load=0'",
-		    what);
+		die(EXIT_HOST_ERROR, "%s: another hypervisor (%s) holds %s; unload it ('sudo modprobe -r %s') or set 'options kvm enable_virt_at_load=0'",
+		    what, v ? v->kvm : "kvm", v ? v->name : "the CPU's virtualization",
+		    v ? v->kvm : "kvm");
 	case ENODEV:
-		die(EXIT_HOST_ERROR, "%s: this CPU has no AMD-V (SVM), or it is disabled in the firmware setup; lguest needs it",
-		    what);
+		die(EXIT_HOST_ERROR, "%s: this CPU has no %s, or it is disabled in the firmware setup; lguest needs it",
+		    what, v ? v->name : "AMD-V (SVM) or VT-x (VMX)");
 	case ENOMEM:
 		die(EXIT_HOST_ERROR, "%s: out of memory on the host; try a smaller -m", what);
 	default:

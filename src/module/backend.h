@@ -45,10 +45,15 @@ struct lg_sregs {
 
 struct lg_backend_ops {
 	const char *name;
-	/* The CPU's virtualization on every CPU while lg has guests. */
-	int (*get)(void);
-	void (*put)(void);
-	void (*exit)(void);
+	/* What lg_hw_get() says when another hypervisor has it, or the BIOS. */
+	const char *busy_msg, *disabled_msg;
+	/*
+	 * One CPU's virtualization on (0, -EBUSY: someone else's, -ENODEV:
+	 * the firmware's off) and off, interrupts off (hw.c says when).
+	 */
+	int (*enable_cpu)(void);
+	void (*disable_cpu)(void);
+	void (*exit)(void);	/* at module unload */
 	const struct lg_npt_format *npt_format;
 
 	/* A zeroed vCPU inside the backend's own structure, and its end. */
@@ -97,5 +102,6 @@ extern const struct lg_backend_ops *lg_ops;
 
 /* Each backend's probe: its ops, or an ERR_PTR saying why not here. */
 const struct lg_backend_ops *lg_svm_probe(void);
+const struct lg_backend_ops *lg_vmx_probe(void);	/* with LG_VMX (Kbuild) */
 
 #endif /* LG_BACKEND_H */

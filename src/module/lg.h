@@ -180,8 +180,16 @@ static inline u64 lg_gpa_limit(const struct lg_vm *vm)
 /* lg_main.c */
 void lg_vm_put(struct lg_vm *vm);
 
+/* hw.c */
+int lg_hw_init(void);
+void lg_hw_exit(void);
+int lg_hw_get(void);
+void lg_hw_put(void);
+int lg_hw_cpu_ready(void);
+
 /* vcpu.c: the vCPU, its run loop and the exits every backend shares */
 extern u64 lg_guest_cr4;
+extern const u16 lg_verw_sel;
 void lg_vcpu_cr4_init(void);
 struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init);
 void lg_vcpu_destroy(struct lg_vcpu *vcpu);

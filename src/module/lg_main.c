@@ -45,7 +45,7 @@ static void lg_vm_free(struct kref *ref)
 	lg_npt_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
-	lg_ops->put();
+	lg_hw_put();
 }
 
 void lg_vm_put(struct lg_vm *vm)
@@ -270,12 +270,12 @@ static int lg_vm_open(struct inode *inode, struct file *file)
 
 	if (!current->mm)
 		return -EINVAL;
-	ret = lg_ops->get();
+	ret = lg_hw_get();
 	if (ret)
 		return ret;
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm) {
-		lg_ops->put();
+		lg_hw_put();
 		return -ENOMEM;
 	}
 	kref_init(&vm->ref);
@@ -288,7 +288,7 @@ static int lg_vm_open(struct inode *inode, struct file *file)
 	ret = lg_npt_init(vm, lg_ops->npt_format);
 	if (ret) {
 		kfree(vm);
-		lg_ops->put();
+		lg_hw_put();
 		return ret;
 	}
 	mmgrab(current->mm);
@@ -319,13 +319,26 @@ static struct miscdevice lg_dev = {
 	.mode = 0660,
 };
 
+/* The backend for this CPU's vendor. */
+static const struct lg_backend_ops *lg_probe(void)
+{
+	if (boot_cpu_has(X86_FEATURE_SVM))
+		return lg_svm_probe();
+#ifdef LG_VMX
+	return lg_vmx_probe();
+#else
+	pr_err("this kernel lets only KVM turn on VT-x (from Linux 6.19 cr4_update_irqsoff() is exported to KVM alone), so lguest cannot run guests on this Intel CPU\n");
+	return ERR_PTR(-EOPNOTSUPP);
+#endif
+}
+
 static int __init lg_init(void)
 {
 	const struct lg_backend_ops *ops;
 	int ret;
 
-	if (!boot_cpu_has(X86_FEATURE_SVM)) {
-		pr_err("this CPU has no AMD-V (SVM); lguest cannot run guests here\n");
+	if (!boot_cpu_has(X86_FEATURE_SVM) && !boot_cpu_has(X86_FEATURE_VMX)) {
+		pr_err("this CPU has no AMD-V (SVM) and no VT-x (VMX); lguest cannot run guests here\n");
 		return -ENODEV;
 	}
 	/* Every physical address we hand the CPU would need the C-bit. */
@@ -341,19 +354,28 @@ static int __init lg_init(void)
 	lg_cpuid_init();
 	lg_fpu_init();
 	lg_vcpu_cr4_init();
-	ops = lg_svm_probe();
+	ops = lg_probe();
 	if (IS_ERR(ops))
 		return PTR_ERR(ops);
 	lg_ops = ops;
-	ret = misc_register(&lg_dev);
+	ret = lg_hw_init();
 	if (ret)
-		lg_ops->exit();
+		goto fail;
+	ret = misc_register(&lg_dev);
+	if (!ret) {
+		pr_info("guests run with %s\n", lg_ops->name);
+		return 0;
+	}
+	lg_hw_exit();
+fail:
+	lg_ops->exit();
 	return ret;
 }
 
 static void __exit lg_exit(void)
 {
 	misc_deregister(&lg_dev);
+	lg_hw_exit();
 	lg_ops->exit();
 }
 
@@ -363,6 +385,9 @@ module_exit(lg_exit);
 /* Let udev load us only on CPUs that can run guests, as kvm_amd does. */
 static const struct x86_cpu_id lg_cpu_ids[] = {
 	X86_MATCH_FEATURE(X86_FEATURE_SVM, NULL),
+#ifdef LG_VMX
+	X86_MATCH_FEATURE(X86_FEATURE_VMX, NULL),
+#endif
 	{}
 };
 MODULE_DEVICE_TABLE(x86cpu, lg_cpu_ids);

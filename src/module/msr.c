@@ -50,6 +50,13 @@ int lg_apic_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 	return 0;
 }
 
+/*
+ * IA32_MISC_ENABLE as KVM has it for every guest: no BTS or PEBS, nothing
+ * else to turn on or off.  Linux reads it on Intel CPUs before it has an
+ * IDT (verify_cpu), so it must not #GP.
+ */
+#define LG_MISC_ENABLE	(MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+
 int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 {
 	struct lg_sregs s;
@@ -83,6 +90,9 @@ int lg_msr_read(struct lg_vcpu *vcpu, u32 msr, u64 *val)
 	case LG_MSR_KVM_STEAL_TIME:
 		*val = vcpu->steal_msr;
 		return lg_steal_time_offered() ? 0 : -1;
+	case MSR_IA32_MISC_ENABLE:
+		*val = LG_MISC_ENABLE;
+		return 0;
 	case MSR_IA32_UCODE_REV:	/* also AMD's patch level */
 	case MSR_K8_INT_PENDING_MSG:	/* no C1E: nothing pending */
 	case MSR_K7_HWCR:
@@ -141,6 +151,8 @@ int lg_msr_write(struct lg_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_K7_HWCR:
 	case MSR_IA32_DEBUGCTLMSR:
 		return val ? -1 : 0;	/* accepted as long as nothing is asked */
+	case MSR_IA32_MISC_ENABLE:
+		return val == LG_MISC_ENABLE ? 0 : -1;
 	default:
 		return -1;
 	}

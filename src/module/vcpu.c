@@ -23,6 +23,14 @@
 
 const struct lg_backend_ops *lg_ops;
 u64 lg_guest_cr4;		/* the CR4 bits a guest may set */
+/*
+ * What both backends' entry code VERWs just before entry: VERW with a
+ * memory operand flushes the CPU buffers that MDS, MMIO stale data, RFDS
+ * and TSA leak through, on CPUs whose microcode does so.  The kernel's
+ * own selector for it is KVM's alone from 7.x; any valid data selector
+ * serves.
+ */
+const u16 lg_verw_sel = __KERNEL_DS;
 
 /*
  * CR4 writes are intercepted only to keep out the bits whose state we do

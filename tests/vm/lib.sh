@@ -23,6 +23,8 @@ VM_DIR=$LG_REPO/tests/vm
 . "$VM_DIR/debian-rootfs.sh"
 # shellcheck source=debian-system/image.sh
 . "$VM_DIR/debian-system/image.sh"
+# shellcheck source=bochs.sh
+. "$VM_DIR/bochs.sh"
 
 VM_CPU_DEFAULT="qemu64,+svm,+npt"
 # One test-VM CPU unless a scenario asks for more: the emulator's
@@ -32,11 +34,12 @@ VM_SMP_DEFAULT=1
 VM_TIMEOUT_DEFAULT=300
 VM_MEMORY_DEFAULT=2048
 # Modules the test VM gets besides lg.ko, with everything they depend
-# on: KVM for the coexistence test and the QEMU+KVM benchmark, tun for
+# on: KVM for the coexistence test and the QEMU+KVM benchmark (kvm_intel
+# for the same under Bochs), tun for
 # the launcher's tap back-end, bridge to join taps, loop and ext4 to
 # check the guests' disks, virtio_pci and virtio_blk for the disks QEMU
 # gives the test VM.
-VM_MODULES=${VM_MODULES:-"kvm_amd tun bridge loop ext4 virtio_pci virtio_blk"}
+VM_MODULES=${VM_MODULES:-"kvm_amd kvm_intel tun bridge loop ext4 virtio_pci virtio_blk"}
 VM_LOGDIR=${LG_VM_LOGDIR:-${TMPDIR:-/tmp}/lguest-vm-logs}
 
 vm_log() { echo "vm: $*" >&2; }
@@ -53,7 +56,7 @@ vm_log() { echo "vm: $*" >&2; }
 # Bump when the cached folder's layout or VM_MODULES change.  Each format
 # has its own folder, so that runs of trees on different formats sharing
 # one cache do not undo (and delete under) each other.
-VM_KCACHE_FORMAT=5
+VM_KCACHE_FORMAT=6
 vm_kernel() {
 	local meta dir
 	VM_KDIR=
@@ -609,27 +612,18 @@ vm_pack_base() {
 }
 
 # ---------------------------------------------------------------------------
-# vm_scenario [--live] SCRIPT: boots the test VM with SCRIPT as its job and
-# prints its PASS:/FAIL: lines.  --live also shows the console as it goes.
-# Returns non-zero if anything failed.
-vm_scenario() {
-	local live='' script name cpu timeout mem smp kargs qargs accel need f adds
-	local log initrd env rc=0 done_seen results
-	if [ "$1" = --live ]; then live=1; shift; fi
-	script=$1
-	name=$(basename "$script" .sh)${VM_TAG:-}
-	cpu=$(vm_header "$script" cpu | tail -n 1)
-	timeout=$(vm_header "$script" timeout | tail -n 1)
-	mem=$(vm_header "$script" memory | tail -n 1)
-	smp=$(vm_header "$script" smp | tail -n 1)
-	kargs=$(vm_header "$script" kernel-args | tr '\n' ' ')
-	qargs=$(vm_header "$script" qemu-args | tr '\n' ' ')
-	accel=$(vm_header "$script" accel | tail -n 1)
-
+# vm_scenario_files SCRIPT DIR: meets SCRIPT's needs and wants and sets
+# VM_FILES to the SRC:DST entries its test VM needs: what the needs and
+# add: lines bring, and the script and its settings as DIR/scenario.sh
+# and DIR/env.  Sets VM_NAME; prints the FAIL line and returns non-zero
+# when a need cannot be met.
+vm_scenario_files() {
+	local script=$1 dir=$2 need f env
+	VM_NAME=$(basename "$script" .sh)${VM_TAG:-}
 	# Needs must be met; wants are added when they can be.
 	for need in $(vm_header "$script" needs) $(vm_header "$script" wants); do
 		if ! declare -F "vm_need_${need//-/_}" >/dev/null; then
-			echo "FAIL: vm $name (unknown need '$need')"
+			echo "FAIL: vm $VM_NAME (unknown need '$need')"
 			return 1
 		fi
 	done
@@ -637,36 +631,89 @@ vm_scenario() {
 	VM_QEMU_ARGS=()
 	for need in $(vm_header "$script" needs); do
 		if ! "vm_need_${need//-/_}"; then
-			echo "FAIL: vm $name (needs $need: $VM_NEED_ERR)"
+			echo "FAIL: vm $VM_NAME (needs $need: $VM_NEED_ERR)"
 			[ "$need" != launcher ] || tail -n 20 "$VM_BUILD/launcher.log" | sed 's/^/    /'
 			return 1
 		fi
 	done
 	for need in $(vm_header "$script" wants); do
-		"vm_need_${need//-/_}" || vm_log "$name: without $need: $VM_NEED_ERR"
+		"vm_need_${need//-/_}" || vm_log "$VM_NAME: without $need: $VM_NEED_ERR"
 	done
-	adds=(${VM_ADDS[@]+"${VM_ADDS[@]}"})
+	VM_FILES=(${VM_ADDS[@]+"${VM_ADDS[@]}"})
 	for f in $(vm_header "$script" add); do
-		case $f in /*) adds+=("$f") ;; *) adds+=("$LG_REPO/$f") ;; esac
+		case $f in /*) VM_FILES+=("$f") ;; *) VM_FILES+=("$LG_REPO/$f") ;; esac
 	done
-
-	# This scenario's overlay on the base: the script, its settings and
-	# what its needs and add: lines bring.
-	env=$VM_BUILD/env-$name
+	env=$VM_BUILD/env-$VM_NAME
 	{
-		echo "LGTEST_NAME='$name'"
+		echo "LGTEST_NAME='$VM_NAME'"
 		echo "LG_KO=/lib/modules/$VM_KREL/extra/lg.ko"
 		# Someone at a terminal watches (and may type into) the console.
-		if [ -n "$live" ] && [ -t 0 ]; then echo LGTEST_INTERACTIVE=1; fi
+		if [ -n "${VM_LIVE:-}" ] && [ -t 0 ]; then echo LGTEST_INTERACTIVE=1; fi
 	} >"$env"
-	adds+=("$script:/lgtest/scenario.sh" "$env:/lgtest/env")
+	VM_FILES+=("$script:$dir/scenario.sh" "$env:$dir/env")
+}
+
+# vm_initrd OUT SRC:DST...: the base and an overlay of these files.
+vm_initrd() {
+	local out=$1
+	shift
+	vm_pack_files "$VM_BUILD/overlay.cpio.gz" "$(mktemp -d "$VM_BUILD/stage.XXXXXX")" "$@" ||
+		return 1
+	cat "$VM_BASE_INITRD" "$VM_BUILD/overlay.cpio.gz" >"$out"
+}
+
+# vm_verdict NAME LOG RC TIMEOUT: prints the PASS:/FAIL: lines of the
+# scenario whose console (or its part of a batch's) is LOG, RC and
+# TIMEOUT being how the emulator ended.  Returns non-zero on a failure.
+# The console has \r\n and may have kernel messages interleaved, so
+# markers are found anywhere in a line.
+vm_verdict() {
+	local name=$1 log=$2 rc=$3 timeout=$4 results done_seen ok=1
+	results=$(tr -d '\r' <"$log" | grep -o 'LGTEST: \(PASS\|FAIL\) .*' |
+		  sed -e "s/^LGTEST: PASS \\([^ ]*\\)/PASS: vm $name \\1/" \
+		      -e "s/^LGTEST: FAIL \\([^ ]*\\) *\\(.*\\)/FAIL: vm $name \\1 (\\2)/") || true
+	tr -d '\r' <"$log" | grep -q 'LGTEST-DONE\|LGTEST-END' && done_seen=1 || done_seen=
+	[ -z "$results" ] || echo "$results"
+	if [ -z "$done_seen" ]; then
+		if [ "$rc" = 124 ]; then
+			echo "FAIL: vm $name (no LGTEST-DONE: timed out after ${timeout}s)"
+		else
+			echo "FAIL: vm $name (no LGTEST-DONE: the emulator exited with status $rc)"
+		fi
+		ok=
+	elif [ -z "$results" ]; then
+		echo "FAIL: vm $name (the scenario reported no results)"
+		ok=
+	elif echo "$results" | grep -q '^FAIL: '; then
+		ok=
+	fi
+	[ -n "$ok" ]
+}
+
+# vm_scenario [--live] SCRIPT: boots the test VM with SCRIPT as its job and
+# prints its PASS:/FAIL: lines.  --live also shows the console as it goes.
+# Returns non-zero if anything failed.
+vm_scenario() {
+	local live='' script name cpu timeout mem smp kargs qargs accel
+	local log initrd rc=0
+	if [ "$1" = --live ]; then live=1; shift; fi
+	script=$1
+	cpu=$(vm_header "$script" cpu | tail -n 1)
+	timeout=$(vm_header "$script" timeout | tail -n 1)
+	timeout=${timeout:-$VM_TIMEOUT_DEFAULT}
+	mem=$(vm_header "$script" memory | tail -n 1)
+	smp=$(vm_header "$script" smp | tail -n 1)
+	kargs=$(vm_header "$script" kernel-args | tr '\n' ' ')
+	qargs=$(vm_header "$script" qemu-args | tr '\n' ' ')
+	accel=$(vm_header "$script" accel | tail -n 1)
+
+	VM_LIVE=$live vm_scenario_files "$script" /lgtest || return 1
+	name=$VM_NAME
 	initrd=$VM_BUILD/initrd-$name.cpio.gz
-	if ! vm_pack_files "$VM_BUILD/overlay.cpio.gz" "$(mktemp -d "$VM_BUILD/stage.XXXXXX")" \
-			"${adds[@]}"; then
+	if ! vm_initrd "$initrd" "${VM_FILES[@]}"; then
 		echo "FAIL: vm $name (could not pack the test VM's initramfs)"
 		return 1
 	fi
-	cat "$VM_BASE_INITRD" "$VM_BUILD/overlay.cpio.gz" >"$initrd"
 
 	log=$VM_LOGDIR/$name.log
 	local qemu=(qemu-system-x86_64 -accel "${accel:-tcg}" -M pc
@@ -676,38 +723,16 @@ vm_scenario() {
 		-append "console=ttyS0 panic=-1 $kargs")
 	# shellcheck disable=SC2206
 	qemu+=($qargs ${VM_QEMU_ARGS[@]+"${VM_QEMU_ARGS[@]}"})
-	vm_log "$name: booting ($VM_KREL, -cpu ${cpu:-$VM_CPU_DEFAULT}, timeout ${timeout:-$VM_TIMEOUT_DEFAULT}s, console in $log)"
+	vm_log "$name: booting ($VM_KREL, -cpu ${cpu:-$VM_CPU_DEFAULT}, timeout ${timeout}s, console in $log)"
 	local t0=$SECONDS
 	if [ -n "$live" ]; then
-		timeout --foreground -k 5 "${timeout:-$VM_TIMEOUT_DEFAULT}" "${qemu[@]}" | tee "$log"
+		timeout --foreground -k 5 "$timeout" "${qemu[@]}" | tee "$log"
 		rc=${PIPESTATUS[0]}
 	else
-		timeout -k 5 "${timeout:-$VM_TIMEOUT_DEFAULT}" "${qemu[@]}" </dev/null >"$log" 2>&1 || rc=$?
+		timeout -k 5 "$timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	fi
 	vm_log "$name: QEMU ended after $((SECONDS - t0))s (status $rc)"
-
-	# The console has \r\n and may have kernel messages interleaved, so
-	# markers are found anywhere in a line.
-	results=$(tr -d '\r' <"$log" | grep -o 'LGTEST: \(PASS\|FAIL\) .*' |
-		  sed -e "s/^LGTEST: PASS \\([^ ]*\\)/PASS: vm $name \\1/" \
-		      -e "s/^LGTEST: FAIL \\([^ ]*\\) *\\(.*\\)/FAIL: vm $name \\1 (\\2)/") || true
-	tr -d '\r' <"$log" | grep -q 'LGTEST-DONE' && done_seen=1 || done_seen=
-	[ -z "$results" ] || echo "$results"
-	local ok=1
-	if [ -z "$done_seen" ]; then
-		if [ "$rc" = 124 ]; then
-			echo "FAIL: vm $name (no LGTEST-DONE: timed out after ${timeout:-$VM_TIMEOUT_DEFAULT}s)"
-		else
-			echo "FAIL: vm $name (no LGTEST-DONE: QEMU exited with status $rc)"
-		fi
-		ok=
-	elif [ -z "$results" ]; then
-		echo "FAIL: vm $name (the scenario reported no results)"
-		ok=
-	elif echo "$results" | grep -q '^FAIL: '; then
-		ok=
-	fi
-	if [ -z "$ok" ]; then
+	if ! vm_verdict "$name" "$log" "$rc" "$timeout"; then
 		[ -n "$live" ] || { echo "    --- last 40 lines of $log ---"
 			tr -d '\r' <"$log" | tail -n 40 | sed 's/^/    /'; }
 		return 1

@@ -4,8 +4,8 @@
  * vCPU, entering the guest and sorting out why it came back.
  *
  * lg takes SVM only while it has guests and only when nobody else holds
- * it: EFER.SVME is one switch per CPU, and sharing it with kvm_amd would
- * mean sharing ASIDs too, leaking TLB entries between their guests.
+ * it (hw.c): EFER.SVME is one switch per CPU, and sharing it with kvm_amd
+ * would mean sharing ASIDs too, leaking TLB entries between their guests.
  *
  * Entry follows KVM's rules: the guest's FPU state and XCR0 are swapped
  * in inside kernel_fpu_begin() (fpu.c); interrupts are held by CLGI
@@ -19,10 +19,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpu.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
-#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
 #include <asm/debugreg.h>
@@ -62,14 +60,9 @@ static struct lg_vmcb *lg_vmcb(struct lg_vcpu *vcpu)
 
 void lg_svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);
 extern const u8 lg_svm_vmrun_exit[];	/* the instruction after VMRUN */
-static void lg_svm_free(void);
+static void lg_svm_exit(void);
 
-static DEFINE_MUTEX(lg_svm_mutex);
-static int lg_svm_users;
-static bool lg_svm_rebooting;	/* SVM is off for good */
-static enum cpuhp_state lg_cpuhp_state;
 static DEFINE_PER_CPU(struct page *, lg_hsave);
-static DEFINE_PER_CPU(bool, lg_svm_on);
 /*
  * TSC_AUX holds the host's CPU number (RDPID, RDTSCP, and the kernel's
  * own paranoid entries read it), and the guest can run RDPID however
@@ -125,132 +118,34 @@ module_param(pause_unfiltered, bool, 0444);
 MODULE_PARM_DESC(pause_unfiltered, "Without the CPU's pause filter, exit on every PAUSE (for tests on emulated SVM) (default: N)");
 static bool lg_pause_exits;
 
-/* Runs on each CPU with interrupts off. */
-static void lg_svm_enable_cpu(void *data)
+/* One CPU's EFER.SVME, interrupts off (hw.c). */
+static int lg_svm_enable_cpu(void)
 {
-	atomic_t *err = data;
 	u64 efer, vm_cr;
 
 	lg_rdmsr(MSR_EFER, efer);
-	if (efer & EFER_SVME) {
-		atomic_set(err, -EBUSY);
-		return;
-	}
+	if (efer & EFER_SVME)
+		return -EBUSY;
 	lg_rdmsr(LG_MSR_VM_CR, vm_cr);
-	if (vm_cr & LG_VM_CR_SVMDIS) {
-		atomic_set(err, -ENODEV);	/* as if there were no SVM */
-		return;
-	}
+	if (vm_cr & LG_VM_CR_SVMDIS)
+		return -ENODEV;	/* as if there were no SVM */
 	lg_wrmsr(LG_MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(lg_hsave)));
 	lg_wrmsr(MSR_EFER, efer | EFER_SVME);
 	if (lg_tsc_aux)
 		lg_rdmsr(MSR_TSC_AUX, *this_cpu_ptr(&lg_host_tsc_aux));
 	/* Another hypervisor's ASIDs may be in the TLB: start afresh. */
 	this_cpu_write(lg_asid_pool.next, lg_max_asid);
-	this_cpu_write(lg_svm_on, true);
+	return 0;
 }
 
-static void lg_svm_disable_cpu(void *data)
+static void lg_svm_disable_cpu(void)
 {
 	u64 efer;
 
-	if (!this_cpu_read(lg_svm_on))
-		return;
 	lg_rdmsr(MSR_EFER, efer);
 	lg_wrmsr(MSR_EFER, efer & ~EFER_SVME);
 	lg_wrmsr(LG_MSR_VM_HSAVE_PA, 0);
-	this_cpu_write(lg_svm_on, false);
 }
-
-/* The first VM turns SVM on everywhere; -EBUSY if someone else has it. */
-static int lg_svm_get(void)
-{
-	atomic_t err = ATOMIC_INIT(0);
-	int ret = 0;
-
-	mutex_lock(&lg_svm_mutex);
-	if (lg_svm_rebooting) {
-		ret = -ESHUTDOWN;
-	} else if (!lg_svm_users) {
-		on_each_cpu(lg_svm_enable_cpu, &err, 1);
-		ret = atomic_read(&err);
-		if (ret) {
-			on_each_cpu(lg_svm_disable_cpu, NULL, 1);
-			if (ret == -EBUSY)
-				pr_warn_ratelimited("AMD-V is in use by another hypervisor (kvm_amd?); unload it or set 'options kvm enable_virt_at_load=0'\n");
-			else
-				pr_warn_ratelimited("AMD-V is disabled by the firmware (VM_CR.SVMDIS); enable SVM in the BIOS setup\n");
-		}
-	}
-	if (!ret)
-		lg_svm_users++;
-	mutex_unlock(&lg_svm_mutex);
-	return ret;
-}
-
-static void lg_svm_put(void)
-{
-	mutex_lock(&lg_svm_mutex);
-	if (!--lg_svm_users)
-		on_each_cpu(lg_svm_disable_cpu, NULL, 1);
-	mutex_unlock(&lg_svm_mutex);
-}
-
-/*
- * A CPU that goes offline loses EFER.SVME and VM_HSAVE_PA; one that
- * comes online while we have guests gets them.  Suspend to RAM does the
- * same to the last CPU, with every other CPU offline and every task
- * frozen (so no lock is needed there, as in KVM).  On reboot, kexec and
- * power-off SVM goes off everywhere and stays off.
- */
-static int lg_cpu_online(unsigned int cpu)
-{
-	atomic_t err = ATOMIC_INIT(0);
-
-	mutex_lock(&lg_svm_mutex);
-	if (lg_svm_users && !lg_svm_rebooting) {
-		local_irq_disable();
-		lg_svm_enable_cpu(&err);	/* -EBUSY: lg_svm_run() says so */
-		local_irq_enable();
-	}
-	mutex_unlock(&lg_svm_mutex);
-	return 0;
-}
-
-static int lg_cpu_offline(unsigned int cpu)
-{
-	local_irq_disable();
-	lg_svm_disable_cpu(NULL);
-	local_irq_enable();
-	return 0;
-}
-
-static int lg_suspend(void)
-{
-	lg_svm_disable_cpu(NULL);
-	return 0;
-}
-
-static void lg_resume(void)
-{
-	atomic_t err = ATOMIC_INIT(0);
-
-	if (READ_ONCE(lg_svm_users))
-		lg_svm_enable_cpu(&err);
-}
-
-LG_SYSCORE(lg_syscore, lg_suspend, lg_resume);
-
-static int lg_reboot(struct notifier_block *nb, unsigned long code, void *unused)
-{
-	mutex_lock(&lg_svm_mutex);
-	WRITE_ONCE(lg_svm_rebooting, true);
-	on_each_cpu(lg_svm_disable_cpu, NULL, 1);
-	mutex_unlock(&lg_svm_mutex);
-	return NOTIFY_OK;
-}
-
-static struct notifier_block lg_reboot_nb = { .notifier_call = lg_reboot };
 
 /* 2 bits per MSR in three 8 KiB-bit ranges; clearing both lets it through. */
 static void lg_msrpm_allow(u32 msr)
@@ -277,7 +172,7 @@ static int lg_svm_init(void)
 		MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
 		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	};
-	int cpu, i, ret;
+	int cpu, i;
 
 	lg_max_asid = cpuid_ebx(0x8000000a);
 	if (lg_max_asid < 2)
@@ -306,30 +201,13 @@ static int lg_svm_init(void)
 		if (!per_cpu(lg_hsave, cpu))
 			goto nomem;
 	}
-	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "lguest:online",
-				lg_cpu_online, lg_cpu_offline);
-	if (ret < 0)
-		goto fail;
-	lg_cpuhp_state = ret;
-	lg_register_syscore(&lg_syscore);
-	register_reboot_notifier(&lg_reboot_nb);
 	return 0;
 nomem:
-	ret = -ENOMEM;
-fail:
-	lg_svm_free();
-	return ret;
+	lg_svm_exit();
+	return -ENOMEM;
 }
 
 static void lg_svm_exit(void)
-{
-	unregister_reboot_notifier(&lg_reboot_nb);
-	lg_unregister_syscore(&lg_syscore);
-	cpuhp_remove_state(lg_cpuhp_state);
-	lg_svm_free();
-}
-
-static void lg_svm_free(void)
 {
 	int cpu;
 
@@ -695,9 +573,8 @@ static int lg_svm_run(struct lg_vcpu *vcpu)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
 	struct lg_vmcb_save *s = &svm->vmcb->save;
-	atomic_t err = ATOMIC_INIT(0);
 	unsigned long host_dr[4];
-	int cpu, ret = 0;
+	int cpu, ret;
 	bool guest_dr, guest_xcr0;
 	u64 cr4 = s->cr4;	/* a change of it exits first */
 
@@ -705,21 +582,9 @@ static int lg_svm_run(struct lg_vcpu *vcpu)
 	lg_fpu_load(vcpu);
 	local_irq_disable();
 	cpu = smp_processor_id();
-	if (unlikely(!this_cpu_read(lg_svm_on))) {
-		/*
-		 * A CPU whose online callback found AMD-V taken, or that we
-		 * reached between its offline callback and its going.
-		 */
-		if (READ_ONCE(lg_svm_rebooting)) {
-			ret = -ESHUTDOWN;
-			goto out;
-		}
-		lg_svm_enable_cpu(&err);
-		if (atomic_read(&err)) {
-			ret = -EBUSY;
-			goto out;
-		}
-	}
+	ret = lg_hw_cpu_ready();
+	if (unlikely(ret))
+		goto out;
 
 	/* Where a TLB-flush IPI must go, before it can see us in the guest. */
 	WRITE_ONCE(vcpu->last_cpu, cpu);
@@ -969,8 +834,10 @@ static int lg_svm_handle_exit(struct lg_vcpu *vcpu)
 
 static const struct lg_backend_ops lg_svm_ops = {
 	.name = "AMD-V",
-	.get = lg_svm_get,
-	.put = lg_svm_put,
+	.busy_msg = "AMD-V is in use by another hypervisor (kvm_amd?); unload it or set 'options kvm enable_virt_at_load=0'",
+	.disabled_msg = "AMD-V is disabled by the firmware (VM_CR.SVMDIS); enable SVM in the BIOS setup",
+	.enable_cpu = lg_svm_enable_cpu,
+	.disable_cpu = lg_svm_disable_cpu,
 	.exit = lg_svm_exit,
 	.npt_format = &lg_svm_npt_format,
 	.vcpu_alloc = lg_svm_vcpu_alloc,
@@ -1001,8 +868,6 @@ const struct lg_backend_ops *lg_svm_probe(void)
 {
 	int ret;
 
-	if (!boot_cpu_has(X86_FEATURE_SVM))
-		return ERR_PTR(-ENODEV);
 	if (!boot_cpu_has(X86_FEATURE_NPT)) {
 		pr_err("this CPU's AMD-V has no nested paging (NPT); lguest needs it\n");
 		return ERR_PTR(-ENODEV);

@@ -21,9 +21,9 @@
 #include <asm/ibt.h>
 #include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
-#include <asm/segment.h>
 
-#define REG(n) (n * 8)
+#include "entry_regs.h"
+
 
 .macro LG_IBPB
 	mov $MSR_IA32_PRED_CMD, %ecx
@@ -32,25 +32,11 @@
 	wrmsr
 .endm
 
-/*
- * VERW with a memory operand flushes the CPU buffers that MDS, MMIO
- * stale data, RFDS and TSA leak through, on CPUs whose microcode does so.
- * The kernel's own selector for it is KVM's alone from 7.x; any valid
- * data selector serves.
- */
-	.pushsection .rodata
-SYM_DATA(lg_verw_sel, .word __KERNEL_DS)
-	.popsection
 
 .section .noinstr.text, "ax"
 
 SYM_FUNC_START(lg_svm_vmrun)
-	push %rbp
-	push %r15
-	push %r14
-	push %r13
-	push %r12
-	push %rbx
+	LG_PUSH_CALLEE_SAVED
 	/* Stack from here: 0 = vmcb_pa, 8 = regs, 16 = host_save_pa. */
 	push %rdx
 	push %rsi
@@ -62,20 +48,7 @@ SYM_FUNC_START(lg_svm_vmrun)
 	vmload %rax
 
 	mov 8(%rsp), %rax
-	mov REG(1)(%rax), %rcx
-	mov REG(2)(%rax), %rdx
-	mov REG(3)(%rax), %rbx
-	mov REG(5)(%rax), %rbp
-	mov REG(6)(%rax), %rsi
-	mov REG(7)(%rax), %rdi
-	mov REG(8)(%rax), %r8
-	mov REG(9)(%rax), %r9
-	mov REG(10)(%rax), %r10
-	mov REG(11)(%rax), %r11
-	mov REG(12)(%rax), %r12
-	mov REG(13)(%rax), %r13
-	mov REG(14)(%rax), %r14
-	mov REG(15)(%rax), %r15
+	LG_LOAD_GUEST_GPRS %rax
 	mov (%rsp), %rax
 
 	/* As KVM's VM_CLEAR_CPU_BUFFERS: the last thing before VMRUN. */
@@ -87,20 +60,7 @@ SYM_INNER_LABEL(lg_svm_vmrun_exit, SYM_L_GLOBAL)
 	ENDBR			/* C compares a guest RIP with this address */
 
 	mov 8(%rsp), %rax
-	mov %rcx, REG(1)(%rax)
-	mov %rdx, REG(2)(%rax)
-	mov %rbx, REG(3)(%rax)
-	mov %rbp, REG(5)(%rax)
-	mov %rsi, REG(6)(%rax)
-	mov %rdi, REG(7)(%rax)
-	mov %r8, REG(8)(%rax)
-	mov %r9, REG(9)(%rax)
-	mov %r10, REG(10)(%rax)
-	mov %r11, REG(11)(%rax)
-	mov %r12, REG(12)(%rax)
-	mov %r13, REG(13)(%rax)
-	mov %r14, REG(14)(%rax)
-	mov %r15, REG(15)(%rax)
+	LG_STORE_GUEST_GPRS %rax
 
 	mov (%rsp), %rax
 	vmsave %rax
@@ -120,20 +80,7 @@ SYM_INNER_LABEL(lg_svm_vmrun_exit, SYM_L_GLOBAL)
 	CALL_UNTRAIN_RET
 
 	/* No guest value survives in a register we do not reload. */
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %edi, %edi
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
-
-	pop %rbx
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
-	pop %rbp
+	LG_CLEAR_SCRATCH
+	LG_POP_CALLEE_SAVED
 	RET
 SYM_FUNC_END(lg_svm_vmrun)

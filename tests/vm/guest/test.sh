@@ -12,6 +12,7 @@ what=$(sed -n 's/.*lgtest=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
 case $what in
 boot)
 	echo "LGGUEST clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+	echo "LGGUEST clocksources $(cat /sys/devices/system/clocksource/clocksource0/available_clocksource)"
 	echo "LGGUEST date $(date +%s)"
 	if dmesg | grep -q 'x2apic enabled'; then
 		echo "LGGUEST x2apic yes"

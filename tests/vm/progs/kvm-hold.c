@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kvm-hold: create a KVM VM and keep it until killed, so that kvm_amd
- * holds AMD-V (EFER.SVME) in the test VM.  Prints "kvm-hold: holding" once
+ * holds AMD-V (EFER.SVME) in the test VM, or kvm_intel VT-x (VMXON).  Prints "kvm-hold: holding" once
  * it does, or why it could not (exit 1), which is what the coexistence
  * scenario checks from both sides.
  */

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A guest kernel that panics ends lguest-launch with a non-zero status,
 # the panic on its console (the guest reports it through pvpanic).
+# also-on: bochs
 # needs: launcher guest-kernel guest-test
 # timeout: 600
 

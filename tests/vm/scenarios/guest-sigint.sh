@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # SIGINT to a launcher whose guest spins in a loop ends it within a
 # second, even though the guest never exits on its own.
+# also-on: bochs
 # needs: launcher guest-kernel guest-test
 # timeout: 600
 
