@@ -159,10 +159,21 @@ static void intercepted_instructions(void)
 	check_vector("skinit-ud", VECTOR_OF("xor %%eax, %%eax; skinit", "i"(0)), UD);
 	check_vector("invlpga-ud", VECTOR_OF("xor %%eax, %%eax; xor %%ecx, %%ecx; invlpga",
 					     "i"(0)), UD);
-	check_vector("vmcall-ud", VECTOR_OF("vmcall", "i"(0)), UD);
-	/* An unknown hypercall: no exception, -KVM_ENOSYS as KVM answers. */
-	asm volatile("vmmcall" : "=a"(rax) : "a"(12345ULL) : "memory");
-	check_eq("vmmcall-unknown-enosys", rax, (u64)-1000);
+	/*
+	 * The hypercall instruction is the CPU vendor's, VMMCALL on AMD and
+	 * VMCALL on Intel; the other one is #UD.  An unknown hypercall: no
+	 * exception, -KVM_ENOSYS as KVM answers.
+	 */
+	cpuid(0, 0, r);
+	if (r[1] == 0x756e6547) {	/* "Genu"ineIntel */
+		check_vector("vmmcall-ud", VECTOR_OF("vmmcall", "i"(0)), UD);
+		asm volatile("vmcall" : "=a"(rax) : "a"(12345ULL) : "memory");
+		check_eq("vmcall-unknown-enosys", rax, (u64)-1000);
+	} else {
+		check_vector("vmcall-ud", VECTOR_OF("vmcall", "i"(0)), UD);
+		asm volatile("vmmcall" : "=a"(rax) : "a"(12345ULL) : "memory");
+		check_eq("vmmcall-unknown-enosys", rax, (u64)-1000);
+	}
 
 	cpuid(1, 0, r);
 	cpuid(0x80000001, 0, ext);
