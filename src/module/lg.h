@@ -211,6 +211,10 @@ int lg_handle_wbinvd(struct lg_vcpu *vcpu);
 int lg_handle_hypercall(struct lg_vcpu *vcpu, unsigned int len);
 int lg_handle_gpa_fault(struct lg_vcpu *vcpu, u64 gpa, u32 flags);
 
+/* debugreg.c */
+bool lg_dr_load_guest(struct lg_vcpu *vcpu, u64 guest_dr7, unsigned long host[4]);
+void lg_dr_restore_host(bool guest_dr, const unsigned long host[4]);
+
 /* npt.c */
 int lg_npt_init(struct lg_vm *vm, const struct lg_npt_format *fmt);
 void lg_npt_destroy(struct lg_vm *vm);

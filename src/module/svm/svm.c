@@ -23,7 +23,6 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
-#include <asm/debugreg.h>
 #include <asm/io.h>
 #include <asm/mce.h>
 #include <asm/nospec-branch.h>
@@ -310,7 +309,7 @@ static int lg_svm_vcpu_init(struct lg_vcpu *vcpu)
 	struct lg_vmcb_control *c = &lg_vmcb(vcpu)->control;
 
 	c->intercept_cr = LG_ICPT_CR4_WRITE;	/* see lg_guest_cr4 */
-	c->intercept_dr = 0x000f000f;		/* DR0-3: lg_load_guest_dr() */
+	c->intercept_dr = 0x000f000f;		/* DR0-3: debugreg.c */
 	/*
 	 * #AC and #DB are reflected to the guest: an exception whose own
 	 * delivery raises it again would otherwise loop inside the CPU with
@@ -494,48 +493,6 @@ static void lg_asid_assign(struct vcpu_svm *svm, int cpu)
 }
 
 /*
- * The guest's DR0-3 (kept by lg_emulate_mov_dr(), which sees every
- * access) go into the CPU only while its DR7, which VMRUN loads, enables
- * a breakpoint; the host's are saved in @host first.  Interrupts are off.
- */
-static bool lg_load_guest_dr(struct vcpu_svm *svm, unsigned long host[4])
-{
-	const u64 *dr = svm->vcpu.dr;
-
-	if (!(svm->vmcb->save.dr7 & LG_DR7_ENABLE_MASK))
-		return false;
-	get_debugreg(host[0], 0);
-	get_debugreg(host[1], 1);
-	get_debugreg(host[2], 2);
-	get_debugreg(host[3], 3);
-	set_debugreg(dr[0], 0);
-	set_debugreg(dr[1], 1);
-	set_debugreg(dr[2], 2);
-	set_debugreg(dr[3], 3);
-	return true;
-}
-
-/*
- * After #VMEXIT, which leaves DR7 disabled: the host's breakpoints
- * (ptrace, perf) come back.  hw_breakpoint_restore() would do it, but
- * from 7.x only KVM may call it, so we restore what we saved and DR7
- * from the per-CPU copy the kernel keeps.
- */
-static void lg_restore_host_dr(bool guest_dr, const unsigned long host[4])
-{
-	if (guest_dr) {
-		set_debugreg(host[0], 0);
-		set_debugreg(host[1], 1);
-		set_debugreg(host[2], 2);
-		set_debugreg(host[3], 3);
-	}
-	if (guest_dr || hw_breakpoint_active()) {
-		set_debugreg(DR6_RESERVED, 6);
-		set_debugreg(__this_cpu_read(cpu_dr7), 7);
-	}
-}
-
-/*
  * Another vCPU ran on this CPU last, perhaps another user's guest: what
  * it trained the branch predictors with must not steer this one (KVM
  * does this on vCPU load).  Not needed when every exit has an IBPB.
@@ -597,7 +554,7 @@ static int lg_svm_run(struct lg_vcpu *vcpu)
 	}
 	lg_asid_assign(svm, cpu);
 	lg_ibpb_on_switch(svm);
-	guest_dr = lg_load_guest_dr(svm, host_dr);
+	guest_dr = lg_dr_load_guest(vcpu, s->dr7, host_dr);
 	s->rax = vcpu->regs[LG_RAX];
 	s->rsp = vcpu->regs[LG_RSP];
 	s->rip = vcpu->rip;
@@ -615,7 +572,7 @@ static int lg_svm_run(struct lg_vcpu *vcpu)
 		lg_wrmsr(MSR_TSC_AUX, this_cpu_read(lg_host_tsc_aux));
 	vcpu->bad_xcr0 = lg_xcr0_put(vcpu, cr4, guest_xcr0);
 	asm volatile("stgi" : : : "memory");
-	lg_restore_host_dr(guest_dr, host_dr);
+	lg_dr_restore_host(guest_dr, host_dr);
 	vcpu->regs[LG_RAX] = s->rax;
 	vcpu->regs[LG_RSP] = s->rsp;
 	vcpu->rip = s->rip;

@@ -173,7 +173,6 @@ static_assert(offsetof(struct lg_vmcb_save, g_pat) == 0x268);
 #define LG_EVT_TYPE_SOFT	(4 << 8)
 #define LG_EVT_TYPE_MASK	(7 << 8)
 
-#define LG_DR7_ENABLE_MASK	0xffULL	/* L0-L3, G0-G3 */
 #define LG_TLB_FLUSH_ALL	1
 #define LG_TLB_FLUSH_ASID	3
 #define LG_NESTED_CTL_NP_ENABLE	BIT(0)

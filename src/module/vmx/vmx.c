@@ -682,22 +682,6 @@ static void lg_vmx_host_state(struct vcpu_vmx *vmx, int cpu)
 		lg_rdmsr(host[i].index, host[i].value);
 }
 
-/* The guest's DR0-3 go into the CPU only while its DR7 uses them. */
-static bool lg_vmx_load_guest_dr(struct lg_vcpu *vcpu, unsigned long host[4])
-{
-	if (!(lg_vmread(GUEST_DR7) & 0xff))	/* L0-3, G0-3 */
-		return false;
-	get_debugreg(host[0], 0);
-	get_debugreg(host[1], 1);
-	get_debugreg(host[2], 2);
-	get_debugreg(host[3], 3);
-	set_debugreg(vcpu->dr[0], 0);
-	set_debugreg(vcpu->dr[1], 1);
-	set_debugreg(vcpu->dr[2], 2);
-	set_debugreg(vcpu->dr[3], 3);
-	return true;
-}
-
 /* What an exit interrupted the delivery of: delivered again. */
 static void lg_vmx_reinject(struct lg_vcpu *vcpu)
 {
@@ -762,7 +746,7 @@ static int lg_vmx_run(struct lg_vcpu *vcpu)
 	lg_vmwrite(GUEST_RIP, vcpu->rip);
 	lg_vmwrite(GUEST_RFLAGS, vcpu->rflags);
 	cr4 = lg_vmx_cr4();
-	guest_dr = lg_vmx_load_guest_dr(vcpu, host_dr);
+	guest_dr = lg_dr_load_guest(vcpu, lg_vmread(GUEST_DR7), host_dr);
 	host_cr2 = native_read_cr2();
 	if (host_cr2 != vmx->cr2)
 		native_write_cr2(vmx->cr2);
@@ -778,14 +762,7 @@ static int lg_vmx_run(struct lg_vcpu *vcpu)
 		lg_wrmsr(MSR_IA32_DEBUGCTLMSR, debugctl);
 	vcpu->bad_xcr0 = lg_xcr0_put(vcpu, cr4, guest_xcr0);
 	invalidate_tss_limit();	/* VM exits cut TR's limit to 0x67 */
-	if (guest_dr) {
-		set_debugreg(host_dr[0], 0);
-		set_debugreg(host_dr[1], 1);
-		set_debugreg(host_dr[2], 2);
-		set_debugreg(host_dr[3], 3);
-	}
-	if (guest_dr || hw_breakpoint_active())
-		set_debugreg(__this_cpu_read(cpu_dr7), 7);	/* exits clear DR7 */
+	lg_dr_restore_host(guest_dr, host_dr);
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 		this_cpu_write(x86_ibpb_exit_to_user, true);
 	if (fail) {
