@@ -9,12 +9,14 @@
  * guests gets it.  Suspend to RAM does the same to the last CPU, with
  * every other CPU offline and every task frozen (so no lock is needed
  * there, as in KVM).  On reboot, kexec and power-off it goes off
- * everywhere and stays off.
+ * everywhere and stays off.  Also here, the host's side of a machine
+ * check either backend intercepts.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
 #include <linux/reboot.h>
+#include <asm/mce.h>
 
 #include "compat.h"
 #include "lg.h"
@@ -96,6 +98,22 @@ int lg_hw_cpu_ready(void)
 	if (READ_ONCE(lg_hw_rebooting))
 		return -ESHUTDOWN;
 	return lg_hw_enable_cpu() ? -EBUSY : 0;
+}
+
+/*
+ * What a machine check the backend intercepted during the guest would
+ * have run: the host's handler.  Interrupts off.
+ */
+void lg_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,	/* as KVM: "user mode", so the handler may recover */
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
 }
 
 static int lg_cpu_online(unsigned int cpu)

@@ -186,6 +186,7 @@ void lg_hw_exit(void);
 int lg_hw_get(void);
 void lg_hw_put(void);
 int lg_hw_cpu_ready(void);
+void lg_machine_check(void);
 
 /* vcpu.c: the vCPU, its run loop and the exits every backend shares */
 extern u64 lg_guest_cr4;

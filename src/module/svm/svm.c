@@ -24,7 +24,6 @@
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
-#include <asm/mce.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
@@ -505,19 +504,6 @@ static void lg_ibpb_on_switch(struct vcpu_svm *svm)
 	if (boot_cpu_has(X86_FEATURE_IBPB) &&
 	    !cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
 		lg_wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
-}
-
-/* What the #MC we intercepted would have run: the host's handler. */
-static void lg_machine_check(void)
-{
-#ifdef CONFIG_X86_MCE
-	struct pt_regs regs = {
-		.cs = 3,	/* as KVM: "user mode", so the handler may recover */
-		.flags = X86_EFLAGS_IF,
-	};
-
-	do_machine_check(&regs);
-#endif
 }
 
 /*

@@ -32,7 +32,6 @@
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
-#include <asm/mce.h>
 #include <asm/msr-index.h>
 #include <asm/mtrr.h>
 #include <asm/tlbflush.h>
@@ -787,13 +786,8 @@ static int lg_vmx_run(struct lg_vcpu *vcpu)
 		asm volatile("int $2");	/* the host's NMI, as KVM hands it on */
 	if ((u16)vmx->exit_reason == EXIT_REASON_MCE_DURING_VMENTRY ||
 	    ((u16)vmx->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
-	     (vmx->intr_info & 0xff) == X86_TRAP_MC)) {
-#ifdef CONFIG_X86_MCE
-		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
-
-		do_machine_check(&regs);
-#endif
-	}
+	     (vmx->intr_info & 0xff) == X86_TRAP_MC))
+		lg_machine_check();
 leave:
 	atomic_set(&vcpu->in_guest, 0);
 out:
