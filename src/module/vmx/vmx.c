@@ -91,12 +91,18 @@ static u64 lg_cr0_fixed0, lg_cr4_fixed0;
 static void *lg_msr_bitmap, *lg_io_bitmaps;	/* shared, read-only */
 static DEFINE_IDA(lg_vpids);
 
-/* EPT's entries: read, write, execute; leaves write-back. */
+/*
+ * EPT's entries: read, write, execute; leaves write-back.  Accessed (and
+ * dirty) are set from the start, as in the AMD format, so that on CPUs
+ * with EPT A/D bits (on where present) the CPU never writes the tables.
+ */
 static const struct lg_npt_format lg_ept_format = {
 	.present = VMX_EPT_RWX_MASK,
-	.table = VMX_EPT_RWX_MASK,
-	.leaf = VMX_EPT_RWX_MASK | (MTRR_TYPE_WRBACK << VMX_EPT_MT_EPTE_SHIFT),
+	.table = VMX_EPT_RWX_MASK | VMX_EPT_ACCESS_BIT,
+	.leaf = VMX_EPT_RWX_MASK | (MTRR_TYPE_WRBACK << VMX_EPT_MT_EPTE_SHIFT) |
+		VMX_EPT_ACCESS_BIT | VMX_EPT_DIRTY_BIT,
 };
+static u64 lg_eptp_ad;	/* VMX_EPTP_AD_ENABLE_BIT where the CPU has A/D */
 
 /* An EPT violation's qualification: what the access was. */
 #define LG_EPT_FETCH		BIT(2)
@@ -321,7 +327,7 @@ static int lg_vmx_vcpu_init(struct lg_vcpu *vcpu)
 	lg_vmwrite(IO_BITMAP_A, virt_to_phys(lg_io_bitmaps));
 	lg_vmwrite(IO_BITMAP_B, virt_to_phys(lg_io_bitmaps) + PAGE_SIZE);
 	lg_vmwrite(MSR_BITMAP, virt_to_phys(lg_msr_bitmap));
-	lg_vmwrite(EPT_POINTER, vcpu->vm->npt_root_pa | VMX_EPTP_MT_WB |
+	lg_vmwrite(EPT_POINTER, vcpu->vm->npt_root_pa | VMX_EPTP_MT_WB | lg_eptp_ad |
 		   ((u64)(vcpu->vm->npt_levels - 1) << 3));
 	if (vmx->vpid)
 		lg_vmwrite(VIRTUAL_PROCESSOR_ID, vmx->vpid);
@@ -1083,6 +1089,7 @@ static int lg_vmx_setup(void)
 		pr_err("this CPU's EPT lacks what lguest needs (write-back tables of the host's depth, INVEPT)\n");
 		return -ENODEV;
 	}
+	lg_eptp_ad = ept & VMX_EPT_AD_BIT ? VMX_EPTP_AD_ENABLE_BIT : 0;
 	if (!(ept & VMX_VPID_INVVPID_BIT) || !(ept & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT))
 		lg_proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
 
