@@ -243,6 +243,22 @@ static int lg_vmx_ctl(u32 msr, u32 want, u32 optional, u32 *out)
 	return 0;
 }
 
+/* The host's state that is this CPU's: written when a VMCS arrives here. */
+static void lg_vmx_host_cpu_state(int cpu)
+{
+	struct desc_ptr gdt, idt;
+	u64 val;
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	lg_vmwrite(HOST_GDTR_BASE, gdt.address);
+	lg_vmwrite(HOST_IDTR_BASE, idt.address);
+	lg_vmwrite(HOST_TR_BASE, (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	lg_vmwrite(HOST_IA32_SYSENTER_ESP, (unsigned long)(cpu_entry_stack(cpu) + 1));
+	lg_rdmsr(MSR_GS_BASE, val);	/* this CPU's per-CPU area */
+	lg_vmwrite(HOST_GS_BASE, val);
+}
+
 /*
  * The backend's hooks below run in the vCPU's thread between entries; its
  * VMCS is current on this CPU then only inside run().  So each of them
@@ -270,6 +286,7 @@ static bool lg_vmx_load(struct vcpu_vmx *vmx)
 		/* Clear first: a new VMCS, or one cleared on another CPU. */
 		lg_vmclear(vmx->vmcs_pa);
 		lg_vmptrld(vmx->vmcs_pa);
+		lg_vmx_host_cpu_state(cpu);
 		vmx->cpu = cpu;
 		vmx->launched = false;
 		list_add(&vmx->loaded, this_cpu_ptr(&lg_vmx_loaded));
@@ -306,11 +323,13 @@ static int lg_vmx_vcpu_init(struct lg_vcpu *vcpu)
 	u64 val;
 	int i;
 
+	/* The host's SYSCALL MSRs are the same everywhere, all along. */
 	for (i = 0; i < LG_VMX_NR_MSRS; i++) {
 		m[i].index = lg_vmx_switched[i];
 		m[i].value = 0;
 		m[LG_VMX_NR_MSRS + i].index = lg_vmx_switched[i];
 		m[2 * LG_VMX_NR_MSRS + i].index = lg_vmx_switched[i];
+		lg_rdmsr(lg_vmx_switched[i], m[2 * LG_VMX_NR_MSRS + i].value);
 	}
 	if (!lg_vmx_load(vmx)) {
 		lg_vmx_unload();
@@ -656,21 +675,15 @@ static void lg_vmx_vcpu_free(struct lg_vcpu *vcpu)
 	kfree(vmx);
 }
 
-/* The host's state that depends on the CPU and the process. */
-static void lg_vmx_host_state(struct vcpu_vmx *vmx, int cpu)
+/*
+ * The host's state that the process may have changed since the last
+ * entry: its page tables (and PCID), CR4, FS base and user GS base.
+ */
+static void lg_vmx_host_state(struct vcpu_vmx *vmx)
 {
-	struct desc_ptr gdt, idt;
-	u64 cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	struct lg_vmx_msr *host = vmx->msrs + 2 * LG_VMX_NR_MSRS;
-	u64 val;
-	int i;
+	u64 cr3 = __read_cr3(), cr4 = cr4_read_shadow(), val;
 
-	native_store_gdt(&gdt);
-	store_idt(&idt);
-	lg_vmwrite(HOST_GDTR_BASE, gdt.address);
-	lg_vmwrite(HOST_IDTR_BASE, idt.address);
-	lg_vmwrite(HOST_TR_BASE, (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
-	lg_vmwrite(HOST_IA32_SYSENTER_ESP, (unsigned long)(cpu_entry_stack(cpu) + 1));
 	if (cr3 != vmx->host_cr3) {
 		lg_vmwrite(HOST_CR3, cr3);
 		vmx->host_cr3 = cr3;
@@ -681,10 +694,7 @@ static void lg_vmx_host_state(struct vcpu_vmx *vmx, int cpu)
 	}
 	lg_rdmsr(MSR_FS_BASE, val);
 	lg_vmwrite(HOST_FS_BASE, val);
-	lg_rdmsr(MSR_GS_BASE, val);
-	lg_vmwrite(HOST_GS_BASE, val);
-	for (i = 0; i < LG_VMX_NR_MSRS; i++)
-		lg_rdmsr(host[i].index, host[i].value);
+	lg_rdmsr(MSR_KERNEL_GS_BASE, host[0].value);	/* lg_vmx_switched[0] */
 }
 
 /* What an exit interrupted the delivery of: delivered again. */
@@ -742,7 +752,7 @@ static int lg_vmx_run(struct lg_vcpu *vcpu)
 		if (vmx->vpid)
 			lg_invvpid_single(vmx->vpid);
 	}
-	lg_vmx_host_state(vmx, cpu);
+	lg_vmx_host_state(vmx);
 	/* An NMI the guest blocks: exit once it unblocks (its IRET). */
 	if (vcpu->nmi_pending && vcpu->nmi_masked)
 		lg_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
@@ -851,6 +861,13 @@ static int lg_vmx_cr_access(struct vcpu_vmx *vmx)
 	if ((val ^ old) & X86_CR0_PG) {
 		u64 efer = lg_vmread(GUEST_IA32_EFER);
 
+		/* Long mode needs PAE: #GP, where entry would refuse the state. */
+		if ((val & X86_CR0_PG) && (efer & EFER_LME) &&
+		    !(lg_vmx_cr4() & X86_CR4_PAE)) {
+			lg_vmx_unload();
+			lg_inject_gp(vcpu);
+			return 0;
+		}
 		if (efer & EFER_LME)
 			lg_vmx_write_efer(val & X86_CR0_PG ? efer | EFER_LMA :
 					  efer & ~EFER_LMA);
