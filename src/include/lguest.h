@@ -151,6 +151,7 @@ enum lg_stat_kind {
 	LG_STAT_IRQ_WINDOW,	/* waiting for the guest to take an interrupt */
 	LG_STAT_OTHER,
 	LG_STAT_PAUSE,		/* a spinning vCPU gave way (PAUSE-loop exits) */
+	LG_STAT_KICK,		/* KVM_HC_KICK_CPU: a spinlock's waiter woken */
 	LG_STAT_NR = 16		/* room to grow */
 };
 

@@ -226,7 +226,7 @@ void vcpu_print_stats(void)
 		[LG_STAT_HOST_INTR] = "host interrupt", [LG_STAT_NPF] = "page fault",
 		[LG_STAT_MSR] = "MSR", [LG_STAT_CPUID] = "CPUID", [LG_STAT_APIC] = "APIC",
 		[LG_STAT_IRQ_WINDOW] = "interrupt window", [LG_STAT_OTHER] = "other",
-		[LG_STAT_PAUSE] = "PAUSE",
+		[LG_STAT_PAUSE] = "PAUSE", [LG_STAT_KICK] = "PV kick",
 	};
 	unsigned long long exits = 0, user = 0, by_kind[LG_STAT_NR] = { 0 };
 	unsigned int i, k;

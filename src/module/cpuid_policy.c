@@ -10,7 +10,8 @@
  * TSC-deadline timer and ARAT, the hypervisor bit, and KVM's signature
  * with the clock features, which makes Linux take its TSC frequency
  * and time from kvm-clock, use x2APIC without interrupt remapping, and
- * need no PIT; steal time too where the module offers it.  XSAVE and
+ * need no PIT; PV_UNHALT, the kick of paravirtual spinlocks (vcpu.c's
+ * hypercall); steal time too where the module offers it.  XSAVE and
  * AVX (with AVX2, FMA, F16C) only as far as fpu.c switches their state.
  * Hidden: SVM/VMX, the PMU, MONITOR, RDTSCP/RDPID, AVX-512, PKU, PCID,
  * MCE/MTRR, speculation MSRs.
@@ -24,6 +25,7 @@
 #define KVM_FEATURE_NOP_IO_DELAY	B(1)
 #define KVM_FEATURE_CLOCKSOURCE2	B(3)
 #define KVM_FEATURE_STEAL_TIME		B(5)
+#define KVM_FEATURE_PV_UNHALT		B(7)
 #define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT	B(24)
 
 /* leaf 1 EDX: FPU..PAE, CX8, APIC, SEP, PGE, CMOV, PAT, PSE36, CLFSH, MMX,
@@ -72,7 +74,7 @@ void cpuid_guest_answer(const struct cpuid_guest *g, u32 leaf, u32 subleaf,
 	}
 	if (leaf == KVM_FEATURES_LEAF) {
 		*a = KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_CLOCKSOURCE2 |
-		     KVM_FEATURE_CLOCKSOURCE_STABLE_BIT;
+		     KVM_FEATURE_PV_UNHALT | KVM_FEATURE_CLOCKSOURCE_STABLE_BIT;
 		if (g->steal_time)
 			*a |= KVM_FEATURE_STEAL_TIME;
 		return;

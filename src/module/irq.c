@@ -161,13 +161,39 @@ void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi)
 }
 
 /*
- * INIT, SIPI and NMI, on the target's thread: an INIT resets the vCPU to
+ * KVM_HC_KICK_CPU from a vCPU (paravirtual spinlocks: the unlocker wakes
+ * the waiter that halted): the vCPU with APIC id @apic_id leaves its HLT,
+ * or its next one, whatever its IF.  Addressed as a physical IPI, as in
+ * KVM's kvm_pv_kick_cpu_op().
+ */
+void lg_irq_unhalt(struct lg_vm *vm, u32 apic_id)
+{
+	struct lapic_ipi ipi = {
+		.source = ~0u, .dest = apic_id, .kind = LAPIC_IPI_PHYSICAL,
+		.mode = LAPIC_DM_FIXED,
+	};
+	int i;
+
+	for (i = 0; i < lg_nr_vcpus(vm); i++) {
+		struct lg_vcpu *to = vm->vcpus[i];
+
+		if (lapic_ipi_targets(&to->lapic, &ipi)) {
+			set_bit(LG_MP_EV_UNHALT, &to->mp_events);
+			lg_vcpu_kick(to);
+		}
+	}
+}
+
+/*
+ * INIT, SIPI, NMI and kicks, on the target's thread: an INIT resets the vCPU to
  * wait for a SIPI; a SIPI starts only a vCPU that waits (a second is
  * dropped); an NMI becomes pending, except while the vCPU waits for a
  * SIPI, which blocks it.
  */
 static void lg_irq_sync_mp(struct lg_vcpu *vcpu)
 {
+	if (test_and_clear_bit(LG_MP_EV_UNHALT, &vcpu->mp_events))
+		vcpu->pv_unhalted = true;
 	if (test_and_clear_bit(LG_MP_EV_INIT, &vcpu->mp_events))
 		lg_vcpu_init_event(vcpu);
 	if (test_and_clear_bit(LG_MP_EV_SIPI, &vcpu->mp_events) &&

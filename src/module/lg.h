@@ -35,6 +35,7 @@ enum lg_mp_state {
 #define LG_MP_EV_INIT	0
 #define LG_MP_EV_SIPI	1	/* with @sipi_vector */
 #define LG_MP_EV_NMI	2
+#define LG_MP_EV_UNHALT	3	/* a KVM_HC_KICK_CPU: end the next HLT */
 
 struct lg_vm;
 
@@ -89,6 +90,8 @@ struct lg_vcpu {
 	unsigned long mp_events;	/* LG_MP_EV_*, with @kicked */
 	u8 sipi_vector;
 	u32 inits;		/* INITs taken, for HLT to notice one */
+	bool pv_unhalted;	/* a kick came: the next HLT ends at once */
+	bool parked;		/* asleep until an INIT, SIPI, NMI or kick */
 	/*
 	 * NMIs, the vCPU thread's: one can be pending; after one is
 	 * injected more are blocked until the guest's IRET completes,
@@ -267,6 +270,7 @@ void lg_irq_inject(struct lg_vcpu *vcpu);
 bool lg_irq_wakeup_due(struct lg_vcpu *vcpu);
 void lg_irq_timer_rearm(struct lg_vcpu *vcpu);
 void lg_irq_ipi(struct lg_vcpu *vcpu, const struct lapic_ipi *ipi);
+void lg_irq_unhalt(struct lg_vm *vm, u32 apic_id);
 
 /* eventfd.c */
 int lg_ioeventfd(struct lg_vm *vm, const struct lg_ioeventfd __user *arg);

@@ -107,6 +107,7 @@ void lg_vcpu_init_event(struct lg_vcpu *vcpu)
 	lg_steal_time_reset(vcpu);
 	atomic_set(&vcpu->tlb_flush, 1);
 	vcpu->mp_state = vcpu->bsp ? LG_MP_RUNNABLE : LG_MP_WAIT_SIPI;
+	vcpu->pv_unhalted = false;
 	vcpu->inits++;
 }
 
@@ -191,6 +192,7 @@ struct lg_vcpu *lg_vcpu_create(struct lg_vm *vm, const struct lg_vcpu_init *init
 	lapic_reset(&vcpu->lapic, init->apic_id);
 	vcpu->lapic.xapic = true;	/* until the guest turns on x2APIC */
 	vcpu->bsp = !vm->nr_vcpus;	/* before lg_vcpu_init_event() */
+	vcpu->parked = !vcpu->bsp;	/* an AP waits for its SIPI, thread or not */
 	if (vcpu->bsp) {
 		ret = lg_boot_state(vcpu, init);
 		if (ret)
@@ -339,30 +341,93 @@ int lg_handle_io(struct lg_vcpu *vcpu, const struct lg_io *io)
 }
 
 /*
- * HLT: sleep until an interrupt is due.  With IF=0 only an INIT can wake
- * a CPU: that is how Linux parks an application processor it takes
- * offline or stops; on the boot CPU, it is how the guest powers off.
+ * A vCPU's thread is about to sleep until an INIT, SIPI, NMI or kick (a
+ * HLT with IF=0, or waiting for a SIPI): say so, and wake the boot vCPU
+ * if it sleeps the same way, for it may be waiting for the others to
+ * stop (lg_handle_hlt()).  Either this vCPU sees the boot vCPU's @parked
+ * or the boot vCPU sees this one's: both write theirs, then read.
+ */
+static void lg_vcpu_park(struct lg_vcpu *vcpu)
+{
+	struct lg_vcpu *bsp = vcpu->vm->vcpus[0];
+
+	WRITE_ONCE(vcpu->parked, true);
+	smp_mb();	/* ours before the BSP's: pairs with itself, on the BSP */
+	if (bsp != vcpu && READ_ONCE(bsp->parked))
+		lg_vcpu_kick(bsp);
+}
+
+/* Woken: not parked, before we look at what woke us. */
+static void lg_vcpu_unpark(struct lg_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->parked, false);
+	smp_mb();	/* pairs with the smp_rmb() in lg_others_parked() */
+}
+
+/*
+ * Whether every vCPU but @vcpu is parked, or stopped, with no INIT,
+ * SIPI, NMI or kick on its way: then nothing the guest runs can wake
+ * anything.  A vCPU's events are read before its @parked: one that
+ * took an event cleared @parked first.
+ */
+static bool lg_others_parked(struct lg_vcpu *vcpu)
+{
+	struct lg_vm *vm = vcpu->vm;
+	int i;
+
+	for (i = 0; i < lg_nr_vcpus(vm); i++) {
+		struct lg_vcpu *o = vm->vcpus[i];
+
+		if (o == vcpu || READ_ONCE(o->dead))
+			continue;
+		if (READ_ONCE(o->mp_events))
+			return false;
+		smp_rmb();	/* pairs with lg_vcpu_unpark()'s smp_mb() */
+		if (!READ_ONCE(o->parked))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * HLT: sleep until an interrupt is due, or a paravirtual kick comes.
+ * With IF=0 only an INIT, an NMI or a kick can wake a CPU: that is how
+ * Linux parks an application processor it takes offline or stops, and
+ * how its paravirtual spinlocks wait with interrupts off.  On the boot
+ * CPU, once every other vCPU is parked too, it is how the guest powers
+ * off: Linux stops the others first.
  */
 int lg_handle_hlt(struct lg_vcpu *vcpu)
 {
 	bool irq_off = !(vcpu->rflags & X86_EFLAGS_IF);
 	u32 inits = vcpu->inits;
+	int ret = 0;
 
 	lg_ops->skip_insn(vcpu, 1);
-	if (irq_off && vcpu->bsp) {
-		vcpu->run->exit_reason = LG_EXIT_POWEROFF;
-		return 1;
-	}
 	for (;;) {
 		/* An INIT, perhaps with its SIPI too, replaced the HLT's state. */
 		lg_irq_sync(vcpu);
-		if (vcpu->inits != inits ||
+		if (vcpu->inits != inits || vcpu->pv_unhalted ||
 		    (vcpu->nmi_pending && !vcpu->nmi_masked) ||
 		    (!irq_off && lapic_pending_vector(&vcpu->lapic) >= 0))
-			return 0;
-		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
-			return -EINTR;
+			break;
+		if (irq_off) {
+			lg_vcpu_park(vcpu);
+			if (vcpu->bsp && lg_others_parked(vcpu)) {
+				vcpu->run->exit_reason = LG_EXIT_POWEROFF;
+				ret = 1;
+				break;
+			}
+		}
+		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu))) {
+			ret = -EINTR;
+			break;
+		}
+		lg_vcpu_unpark(vcpu);
 	}
+	vcpu->pv_unhalted = false;
+	lg_vcpu_unpark(vcpu);
+	return ret;
 }
 
 /*
@@ -400,13 +465,26 @@ int lg_handle_wbinvd(struct lg_vcpu *vcpu)
 }
 
 /*
- * VMMCALL or VMCALL (@len bytes), a KVM hypercall: we offer none, and
- * answer as KVM does for an unknown one (-KVM_ENOSYS), since some guest
- * drivers (ptp_kvm) call before they check.
+ * VMMCALL or VMCALL (@len bytes), a KVM hypercall: KVM_HC_KICK_CPU
+ * (RBX flags, RCX the APIC id to kick), which paravirtual spinlocks use
+ * with KVM_FEATURE_PV_UNHALT.  Any other gets -KVM_ENOSYS, as from KVM
+ * for an unknown one, since some guest drivers (ptp_kvm) call before
+ * they check.
  */
+#define KVM_HC_KICK_CPU	5
+#define KVM_ENOSYS	1000
+
 int lg_handle_hypercall(struct lg_vcpu *vcpu, unsigned int len)
 {
-	vcpu->regs[LG_RAX] = (u64)-1000;
+	u64 *rax = &vcpu->regs[LG_RAX];
+
+	if (*rax == KVM_HC_KICK_CPU) {
+		vcpu->exit_kind = LG_STAT_KICK;
+		lg_irq_unhalt(vcpu->vm, (u32)vcpu->regs[LG_RCX]);
+		*rax = 0;
+	} else {
+		*rax = (u64)-KVM_ENOSYS;
+	}
 	lg_ops->skip_insn(vcpu, len);
 	return 0;
 }
@@ -430,12 +508,17 @@ int lg_handle_gpa_fault(struct lg_vcpu *vcpu, u64 gpa, u32 flags)
 /* An AP before its SIPI, or a vCPU after an INIT: nothing runs. */
 static int lg_wait_sipi(struct lg_vcpu *vcpu)
 {
+	int ret = 0;
+
 	while (vcpu->mp_state == LG_MP_WAIT_SIPI) {
-		if (wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu)))
-			return -EINTR;
+		lg_vcpu_park(vcpu);
+		ret = wait_event_interruptible(vcpu->wq, lg_irq_wakeup_due(vcpu));
+		lg_vcpu_unpark(vcpu);
+		if (ret)
+			break;
 		lg_irq_sync(vcpu);
 	}
-	return 0;
+	return ret;
 }
 
 /*

@@ -168,12 +168,12 @@ static void test_kvm_leaves(void **state)
 	assert_int_equal(r[0], 0x40000001);
 	assert_memory_equal(&r[1], "KVMKVMKVM\0\0\0", 12);
 	cpuid_guest_answer(&g, 0x40000001, 0, r);
-	assert_int_equal(r[0], (1 << 1) | (1 << 3) | (1 << 24));
+	assert_int_equal(r[0], (1 << 1) | (1 << 3) | (1 << 7) | (1 << 24));
 	assert_int_equal(r[1] | r[2] | r[3], 0);
 	/* Steal time (bit 5) only where the module offers it. */
 	g.steal_time = true;
 	cpuid_guest_answer(&g, 0x40000001, 0, r);
-	assert_int_equal(r[0], (1 << 1) | (1 << 3) | (1 << 5) | (1 << 24));
+	assert_int_equal(r[0], (1 << 1) | (1 << 3) | (1 << 5) | (1 << 7) | (1 << 24));
 	g.steal_time = false;
 	cpuid_guest_answer(&g, 0x40000002, 0, r);
 	assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);

@@ -75,12 +75,18 @@ overcommit)
 	# More vCPUs than the host gives them (scenario overcommit): the
 	# steal column of /proc/stat and the ticks of all columns but the
 	# guest ones (USER_HZ, all CPUs), before and after a ticket-lock
-	# workload on every CPU.
+	# workload on every CPU (the kernel's spinlock with LGTEST_KLOCK=1),
+	# and whether the kernel's spinlocks are paravirtual.
 	echo 1 >/proc/sys/kernel/printk
 	echo "LGGUEST nproc $(nproc)"
+	if dmesg | grep -q 'PV spinlocks enabled'; then
+		echo "LGGUEST pvspin yes"
+	else
+		echo "LGGUEST pvspin no"
+	fi
 	ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
 	t0=$(ticks)
-	spin-bench "${LGTEST_SECONDS:-10}" | sed 's/^/LGGUEST /'
+	spin-bench ${LGTEST_KLOCK:+-k} "${LGTEST_SECONDS:-10}" | sed 's/^/LGGUEST /'
 	echo "LGGUEST steal $t0 $(ticks)"
 	reboot -f
 	;;

@@ -162,18 +162,32 @@ static void intercepted_instructions(void)
 	/*
 	 * The hypercall instruction is the CPU vendor's, VMMCALL on AMD and
 	 * VMCALL on Intel; the other one is #UD.  An unknown hypercall: no
-	 * exception, -KVM_ENOSYS as KVM answers.
+	 * exception, -KVM_ENOSYS as KVM answers.  KVM_HC_KICK_CPU (5) to
+	 * ourselves (APIC id 0) answers 0 and ends our next HLT at once,
+	 * even with IF=0, which would otherwise power this one-vCPU guest
+	 * off; one to an APIC id nobody has answers 0 too.
 	 */
 	cpuid(0, 0, r);
 	if (r[1] == 0x756e6547) {	/* "Genu"ineIntel */
 		check_vector("vmmcall-ud", VECTOR_OF("vmmcall", "i"(0)), UD);
 		asm volatile("vmcall" : "=a"(rax) : "a"(12345ULL) : "memory");
 		check_eq("vmcall-unknown-enosys", rax, (u64)-1000);
+		asm volatile("vmcall" : "=a"(rax) : "a"(5ULL), "b"(0ULL), "c"(77ULL) : "memory");
+		check_eq("kick-nobody-0", rax, 0);
+		asm volatile("vmcall" : "=a"(rax) : "a"(5ULL), "b"(0ULL), "c"(0ULL) : "memory");
 	} else {
 		check_vector("vmcall-ud", VECTOR_OF("vmcall", "i"(0)), UD);
 		asm volatile("vmmcall" : "=a"(rax) : "a"(12345ULL) : "memory");
 		check_eq("vmmcall-unknown-enosys", rax, (u64)-1000);
+		asm volatile("vmmcall" : "=a"(rax) : "a"(5ULL), "b"(0ULL), "c"(77ULL) : "memory");
+		check_eq("kick-nobody-0", rax, 0);
+		asm volatile("vmmcall" : "=a"(rax) : "a"(5ULL), "b"(0ULL), "c"(0ULL) : "memory");
 	}
+	check_eq("kick-self-0", rax, 0);
+	asm volatile("pushf; cli; hlt; popf" : : : "memory");
+	check_eq("kick-ends-hlt-with-if-0", 1, 1);	/* reached: not powered off */
+	cpuid(0x40000001, 0, r);
+	check_eq("cpuid-pv-unhalt", (r[0] >> 7) & 1, 1);
 
 	cpuid(1, 0, r);
 	cpuid(0x80000001, 0, ext);

@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * spin-bench SECONDS [THREADS]: a lock-heavy workload for measuring what
- * a hypervisor does for guests whose vCPUs outnumber the host's CPUs.
- * THREADS threads (default: one per CPU, each pinned to its own) take
- * turns at one ticket spinlock for SECONDS, waiting with PAUSE as
+ * spin-bench [-k] SECONDS [THREADS]: a lock-heavy workload for measuring
+ * what a hypervisor does for guests whose vCPUs outnumber the host's
+ * CPUs.  THREADS threads (default: one per CPU, each pinned to its own)
+ * take turns at one ticket spinlock for SECONDS, waiting with PAUSE as
  * Linux's spinlocks do, and prints "spin-bench THREADS ACQUISITIONS
  * PER_SECOND".  A ticket lock is first come, first served: when the
  * host deschedules the vCPU whose turn it is, every other vCPU spins
  * until the host runs it again, unless PAUSE-loop exits let a spinning
- * vCPU give its host CPU away.  Exits 1 on a bad argument.
+ * vCPU give its host CPU away.
+ *
+ * With -k the lock is the kernel's: each turn writes and reads one
+ * eventfd that all threads share, whose wait-queue spinlock the kernel
+ * takes with interrupts off, so the guest kernel's own spinlocks
+ * (native, or paravirtual ones that halt and get kicked) are what is
+ * measured.  Exits 1 on a bad argument.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +35,7 @@ static volatile unsigned long shared;
 static volatile int stop;
 static unsigned long total;
 static pthread_mutex_t total_lock = PTHREAD_MUTEX_INITIALIZER;
+static int efd = -1;	/* -k: the shared eventfd */
 
 static void spin_lock(void)
 {
@@ -53,10 +63,19 @@ static void *worker(void *arg)
 	sched_setaffinity(0, sizeof(set), &set);	/* best effort */
 	__atomic_fetch_add(&started, 1, __ATOMIC_RELEASE);
 	while (!stop) {
-		spin_lock();
-		for (i = 0; i < HOLD; i++)
-			shared++;
-		spin_unlock();
+		if (efd >= 0) {
+			uint64_t v = 1;
+
+			if (write(efd, &v, sizeof(v)) == sizeof(v))
+				shared++;
+			if (read(efd, &v, sizeof(v)) < 0)
+				v = 0;	/* another thread took it first */
+		} else {
+			spin_lock();
+			for (i = 0; i < HOLD; i++)
+				shared++;
+			spin_unlock();
+		}
 		for (i = 0; i < AWAY; i++)
 			local++;
 		n++;
@@ -74,8 +93,15 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	double elapsed;
 
+	if (argc > 1 && !strcmp(argv[1], "-k")) {
+		efd = eventfd(0, EFD_NONBLOCK);
+		if (efd < 0)
+			return 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 2 || argc > 3 || (seconds = atol(argv[1])) <= 0) {
-		fprintf(stderr, "usage: spin-bench SECONDS [THREADS]\n");
+		fprintf(stderr, "usage: spin-bench [-k] SECONDS [THREADS]\n");
 		return 1;
 	}
 	threads = argc == 3 ? atol(argv[2]) : sysconf(_SC_NPROCESSORS_ONLN);
