@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The benchmark's test-VM side (make bench, tests/bench/run): lguest-launch
 # against QEMU+KVM (microvm) on the same emulated SVM, the same guest
-# kernel and initramfs (/bench, see tests/bench/guest-init), 1 vCPU and
-# BENCH_MEM MiB each, taking turns: every figure's rounds alternate the
+# kernel and initramfs (/bench, see tests/bench/guest-init), 1 vCPU (2
+# for the "smp" boot figure) and BENCH_MEM MiB each, taking turns: every figure's rounds alternate the
 # two, and which goes first alternates too.  The full-system figure
 # ("debian") boots Debian 12 from the test VM's virtio disk (the
 # debian-system scenario's image, tests/vm/debian-system/) to
@@ -20,7 +20,7 @@
 # timeout: 5400
 
 ROUNDS=${BENCH_ROUNDS:-5}
-FIGURES=${BENCH_FIGURES:-boot memory exits cpu rate disk net debian}
+FIGURES=${BENCH_FIGURES:-boot smp memory exits cpu rate disk net debian}
 MEM=${BENCH_MEM:-1024}
 LOOP=${BENCH_LOOP:-200}
 # Guests run on the test VM's CPU 1: the emulator loses guests now and
@@ -74,17 +74,19 @@ if want net; then
 		ip link set tap0 up && ip link set lo up || lgtest_fail tap-setup "no tap0"
 fi
 
-# vmm SIDE BENCH [-e CMD] [-d] [-n user|tap] [-a ARGS]: one VM under
-# bench-timer, its output on stdout: bench=BENCH for the guest's init, -e
-# CMD at its init (then SIGTERM), -d with /tmp/disk.img as its disk, -n
-# with a network card on user-mode networking or on tap0, -a more guest
+# vmm SIDE BENCH [-c CPUS] [-e CMD] [-d] [-n user|tap] [-a ARGS]: one VM
+# under bench-timer, its output on stdout: bench=BENCH for the guest's
+# init, -c with CPUS vCPUs (all on test-VM CPU $CPU) instead of 1, -e CMD
+# at its init (then SIGTERM), -d with /tmp/disk.img as its disk, -n with a
+# network card on user-mode networking or on tap0, -a more guest
 # arguments.  BENCH "debian" is the full system instead (debian_vmm).
 vmm() {
-	local side=$1 what=$2 at='' disk='' net='' more='' args
+	local side=$1 what=$2 cpus=1 at='' disk='' net='' more='' args
 	shift 2
 	[ "$what" != debian ] || { debian_vmm "$side"; return; }
 	while [ $# -gt 0 ]; do
 		case $1 in
+		-c) cpus=$2; shift ;;
 		-e) at=$2; shift ;;
 		-d) disk=1 ;;
 		-n) net=$2; shift ;;
@@ -103,7 +105,7 @@ vmm() {
 	[ -z "$at" ] || set -- "$@" -e "$at"
 	set -- "$@" -- taskset -c $CPU
 	if [ "$side" = lguest ]; then
-		set -- "$@" lguest-launch -m ${MEM}M -c 1 -i /bench/initramfs -a "$args"
+		set -- "$@" lguest-launch -m ${MEM}M -c $cpus -i /bench/initramfs -a "$args"
 		case $net in
 		user) set -- "$@" -n user,hostfwd=tcp::5002-:5002 ;;
 		tap) set -- "$@" -n tap=tap0 ;;
@@ -118,7 +120,7 @@ vmm() {
 		# acpi=off, as the guest has no ACPI: QEMU then names the
 		# virtio-mmio devices on the guest's command line.
 		set -- "$@" qemu-system-x86_64 -M microvm,x-option-roms=off,pit=off,pic=off,rtc=off,acpi=off \
-			-enable-kvm -cpu host -m ${MEM}M -smp 1 -nodefaults -no-user-config \
+			-enable-kvm -cpu host -m ${MEM}M -smp $cpus -nodefaults -no-user-config \
 			-display none -no-reboot -serial stdio \
 			-chardev null,id=con0 -device virtio-serial-device \
 			-device virtconsole,chardev=con0 -device virtio-rng-device \
@@ -210,6 +212,13 @@ while [ $r -le "$ROUNDS" ]; do
 			result boot $side $r /tmp/boot.log "init_ms=$(timer_field /tmp/boot.log init_ms)" \
 				"exit_ms=$(timer_field /tmp/boot.log exit_ms)" \
 				"virtio_devices=$(sed -n 's/.*LGBENCH-VIRTIO \([0-9]*\).*/\1/p' /tmp/boot.log)"
+		fi
+		if want smp; then
+			# Both CPUs must come up ("x", an error in the report, if not).
+			vmm $side boot -c 2 >/tmp/smp.log
+			n=$(sed -n 's/.*LGBENCH-CPUS \([0-9]*\).*/\1/p' /tmp/smp.log | tr -d '\r')
+			result smp $side $r /tmp/smp.log "init_ms=$(timer_field /tmp/smp.log init_ms)" \
+				"exit_ms=$(timer_field /tmp/smp.log exit_ms)" "cpus=$([ "$n" = 2 ] && echo 2 || echo x)"
 		fi
 		if want memory || want exits; then
 			vmm $side hold -e 'sh /tmp/snapshot' >/tmp/hold.log

@@ -63,6 +63,8 @@ function cmp(name, fig, lkey, qkey, unit, better) {
 BEGIN {
 	cmp("boot: start to guest init", "boot", "init_ms", "init_ms", "ms", "lower")
 	cmp("boot: start to VMM exit (init, reboot)", "boot", "exit_ms", "exit_ms", "ms", "lower")
+	cmp("boot, 2 vCPUs: start to guest init", "smp", "init_ms", "init_ms", "ms", "lower")
+	cmp("boot, 2 vCPUs: start to VMM exit", "smp", "exit_ms", "exit_ms", "ms", "lower")
 	cmp("boot: Debian to multi-user.target (QEMU q35)", "debian", "multi_user_ms", "multi_user_ms", "ms", "lower")
 	cmp("boot: Debian to VMM exit (poweroff, QEMU q35)", "debian", "exit_ms", "exit_ms", "ms", "lower")
 	cmp("memory: total RSS at init", "hold", "rss_kb", "rss_kb", "KiB", "lower")
